@@ -1,0 +1,239 @@
+package dev.attentive.api;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A predicate over item attributes, applied by retrievers <em>during</em> the search (never to a
+ * truncated result). Filters are immutable values; {@link #matches(Features)} is the reference
+ * semantics every retriever must agree with.
+ *
+ * <p>A comparison on a field the item does not have never matches. A multi-valued field matches
+ * {@link Equals} or {@link In} when any of its values does.
+ */
+public sealed interface ItemFilter {
+
+    /**
+     * Whether an item with these attributes passes the filter.
+     *
+     * @param attributes the item's attributes
+     * @return true when the item may be returned
+     */
+    boolean matches(Features attributes);
+
+    /**
+     * The filter that keeps every item.
+     *
+     * @return the filter
+     */
+    static ItemFilter all() {
+        return All.INSTANCE;
+    }
+
+    /**
+     * Keeps items whose categorical field equals the value.
+     *
+     * @param field the field name
+     * @param value the category
+     * @return the filter
+     */
+    static ItemFilter equalTo(String field, String value) {
+        return new Equals(field, value);
+    }
+
+    /**
+     * Keeps items whose categorical field is one of the values.
+     *
+     * @param field the field name
+     * @param values the categories
+     * @return the filter
+     */
+    static ItemFilter in(String field, Set<String> values) {
+        return new In(field, values);
+    }
+
+    /**
+     * Keeps items whose numeric field lies in {@code [min, max]}.
+     *
+     * @param field the field name
+     * @param min the inclusive lower bound
+     * @param max the inclusive upper bound
+     * @return the filter
+     */
+    static ItemFilter range(String field, double min, double max) {
+        return new Range(field, min, max);
+    }
+
+    /**
+     * Keeps items that every filter keeps.
+     *
+     * @param filters the filters
+     * @return the filter
+     */
+    static ItemFilter and(ItemFilter... filters) {
+        return new And(List.of(filters));
+    }
+
+    /**
+     * Keeps items that any filter keeps.
+     *
+     * @param filters the filters
+     * @return the filter
+     */
+    static ItemFilter or(ItemFilter... filters) {
+        return new Or(List.of(filters));
+    }
+
+    /**
+     * Keeps items the filter drops.
+     *
+     * @param filter the filter
+     * @return the filter
+     */
+    static ItemFilter not(ItemFilter filter) {
+        return new Not(filter);
+    }
+
+    /** Keeps every item. */
+    enum All implements ItemFilter {
+        /** The single instance. */
+        INSTANCE;
+
+        @Override
+        public boolean matches(Features attributes) {
+            return true;
+        }
+    }
+
+    /**
+     * Field equals value.
+     *
+     * @param field the field name
+     * @param value the category
+     */
+    record Equals(String field, String value) implements ItemFilter {
+        /** Validates. */
+        public Equals {
+            Objects.requireNonNull(field, "field");
+            Objects.requireNonNull(value, "value");
+        }
+
+        @Override
+        public boolean matches(Features attributes) {
+            return attributes.get(field).map(v -> switch (v) {
+                case FeatureValue.Categorical c -> c.value().equals(value);
+                case FeatureValue.MultiCategorical m -> m.values().contains(value);
+                case FeatureValue.Numeric n -> false;
+            }).orElse(false);
+        }
+    }
+
+    /**
+     * Field is one of the values.
+     *
+     * @param field the field name
+     * @param values the categories, copied
+     */
+    record In(String field, Set<String> values) implements ItemFilter {
+        /** Validates and copies. */
+        public In {
+            Objects.requireNonNull(field, "field");
+            values = Set.copyOf(values);
+        }
+
+        @Override
+        public boolean matches(Features attributes) {
+            return attributes.get(field).map(v -> switch (v) {
+                case FeatureValue.Categorical c -> values.contains(c.value());
+                case FeatureValue.MultiCategorical m -> m.values().stream().anyMatch(values::contains);
+                case FeatureValue.Numeric n -> false;
+            }).orElse(false);
+        }
+    }
+
+    /**
+     * Numeric field within inclusive bounds.
+     *
+     * @param field the field name
+     * @param min the inclusive lower bound
+     * @param max the inclusive upper bound
+     */
+    record Range(String field, double min, double max) implements ItemFilter {
+        /** Validates. */
+        public Range {
+            Objects.requireNonNull(field, "field");
+            if (Double.isNaN(min) || Double.isNaN(max) || min > max) {
+                throw new IllegalArgumentException("Range on '" + field + "' needs min <= max, got ["
+                        + min + ", " + max + "]");
+            }
+        }
+
+        @Override
+        public boolean matches(Features attributes) {
+            return attributes.get(field).map(v -> v instanceof FeatureValue.Numeric n
+                    && n.value() >= min && n.value() <= max).orElse(false);
+        }
+    }
+
+    /**
+     * Conjunction.
+     *
+     * @param filters the filters, copied
+     */
+    record And(List<ItemFilter> filters) implements ItemFilter {
+        /** Copies. */
+        public And {
+            filters = List.copyOf(filters);
+        }
+
+        @Override
+        public boolean matches(Features attributes) {
+            for (ItemFilter f : filters) {
+                if (!f.matches(attributes)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Disjunction.
+     *
+     * @param filters the filters, copied
+     */
+    record Or(List<ItemFilter> filters) implements ItemFilter {
+        /** Copies. */
+        public Or {
+            filters = List.copyOf(filters);
+        }
+
+        @Override
+        public boolean matches(Features attributes) {
+            for (ItemFilter f : filters) {
+                if (f.matches(attributes)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Negation.
+     *
+     * @param filter the negated filter
+     */
+    record Not(ItemFilter filter) implements ItemFilter {
+        /** Validates. */
+        public Not {
+            Objects.requireNonNull(filter, "filter");
+        }
+
+        @Override
+        public boolean matches(Features attributes) {
+            return !filter.matches(attributes);
+        }
+    }
+}
