@@ -1,0 +1,12 @@
+/**
+ * Attentive's model: feature encoding, float kernels, the two-tower model, training, persistence,
+ * the exact retriever and the mean attention.
+ */
+module dev.attentive.model {
+    requires transitive dev.attentive.api;
+
+    exports dev.attentive.model;
+
+    provides dev.attentive.api.spi.RetrieverProvider with dev.attentive.model.ExactRetrieverProvider;
+    provides dev.attentive.api.spi.AttentionProvider with dev.attentive.model.MeanAttentionProvider;
+}
