@@ -1,0 +1,7 @@
+/** Runnable examples and the {@code attentive} command line. */
+module dev.attentive.examples {
+    requires dev.attentive.api;
+    requires info.picocli;
+
+    opens dev.attentive.examples to info.picocli;
+}
