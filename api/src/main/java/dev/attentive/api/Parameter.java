@@ -41,6 +41,11 @@ public record Parameter(String name, int[] shape, float[] values) {
         return values.length;
     }
 
+    /**
+     * The dimensions, row-major.
+     *
+     * @return a copy of the shape
+     */
     @Override
     public int[] shape() {
         return shape.clone();
