@@ -11,13 +11,17 @@ final class DenseOps {
     private DenseOps() {
     }
 
-    /** {@code sum a[ao + i] * b[bo + i]} for {@code i < n}. */
+    /**
+     * {@code sum a[ao + i] * b[bo + i]} for {@code i < n}, accumulated in double: as fast as float
+     * in this scalar loop, and it keeps the scores' rounding noise low enough for finite-difference
+     * checks through softmax and layer norm.
+     */
     static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        float s = 0;
+        double s = 0;
         for (int i = 0; i < n; i++) {
-            s += a[ao + i] * b[bo + i];
+            s += (double) a[ao + i] * b[bo + i];
         }
-        return s;
+        return (float) s;
     }
 
     /** {@code y[yo + i] += alpha * x[xo + i]}. */
@@ -78,15 +82,15 @@ final class DenseOps {
             }
             return false;
         }
-        float sum = 0;
+        double sum = 0;
         for (int i = 0; i < n; i++) {
-            float e = present(mask, mo + i) ? (float) Math.exp(scores[so + i] - max) : 0f;
-            out[oo + i] = e;
-            sum += e;
+            if (present(mask, mo + i)) {
+                sum += Math.exp((double) scores[so + i] - max);
+            }
         }
-        float inv = 1f / sum;
+        double inv = 1 / sum;
         for (int i = 0; i < n; i++) {
-            out[oo + i] *= inv;
+            out[oo + i] = present(mask, mo + i) ? (float) (Math.exp((double) scores[so + i] - max) * inv) : 0f;
         }
         return true;
     }
@@ -97,6 +101,110 @@ final class DenseOps {
      */
     static void softmaxBackward(float[] w, int wo, float[] dw, int dwo, int n, float[] ds, int dso) {
         float mean = dot(w, wo, dw, dwo, n);
+        for (int i = 0; i < n; i++) {
+            ds[dso + i] = w[wo + i] * (dw[dwo + i] - mean);
+        }
+    }
+
+    // Double-activation overloads, for field self-attention: its layer norm divides by the spread of
+    // each field's vector, which amplifies float rounding in the activations before it.
+
+    /** {@code sum a[ao + i] * b[bo + i]}. */
+    static double dot(double[] a, int ao, double[] b, int bo, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += a[ao + i] * b[bo + i];
+        }
+        return s;
+    }
+
+    /** {@code sum a[ao + i] * b[bo + i]}. */
+    static double dot(float[] a, int ao, double[] b, int bo, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += a[ao + i] * b[bo + i];
+        }
+        return s;
+    }
+
+    /** {@code y[yo + i] += alpha * x[xo + i]}. */
+    static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] += alpha * x[xo + i];
+        }
+    }
+
+    /** {@code y[yo + i] += alpha * x[xo + i]}. */
+    static void axpy(double alpha, float[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] += alpha * x[xo + i];
+        }
+    }
+
+    /** {@code y[yo + i] += alpha * x[xo + i]}, into a float accumulator. */
+    static void axpy(double alpha, double[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] += (float) (alpha * x[xo + i]);
+        }
+    }
+
+    /** {@code y = W x} for a {@code rows x cols} row-major float {@code W} at {@code wo}. */
+    static void matVec(float[] w, int wo, int rows, int cols, double[] x, int xo, double[] y, int yo) {
+        for (int r = 0; r < rows; r++) {
+            y[yo + r] = dot(w, wo + r * cols, x, xo, cols);
+        }
+    }
+
+    /** {@code dx += W^T dy} for a {@code rows x cols} row-major float {@code W} at {@code wo}. */
+    static void matTVecAdd(float[] w, int wo, int rows, int cols, double[] dy, int dyo, double[] dx, int dxo) {
+        for (int r = 0; r < rows; r++) {
+            double g = dy[dyo + r];
+            if (g != 0) {
+                axpy(g, w, wo + r * cols, dx, dxo, cols);
+            }
+        }
+    }
+
+    /** {@code dW += dy x^T} into a float accumulator {@code rows x cols} at {@code wo}. */
+    static void outerAdd(float[] dw, int wo, int rows, int cols, double[] dy, int dyo, double[] x, int xo) {
+        for (int r = 0; r < rows; r++) {
+            double g = dy[dyo + r];
+            if (g != 0) {
+                axpy(g, x, xo, dw, wo + r * cols, cols);
+            }
+        }
+    }
+
+    /** As {@link #maskedSoftmax(float[], int, float[], int, int, float[], int)}, in double. */
+    static boolean maskedSoftmax(double[] scores, int so, float[] mask, int mo, int n, double[] out, int oo) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            if (present(mask, mo + i) && scores[so + i] > max) {
+                max = scores[so + i];
+            }
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+            for (int i = 0; i < n; i++) {
+                out[oo + i] = 0;
+            }
+            return false;
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double e = present(mask, mo + i) ? Math.exp(scores[so + i] - max) : 0;
+            out[oo + i] = e;
+            sum += e;
+        }
+        double inv = 1 / sum;
+        for (int i = 0; i < n; i++) {
+            out[oo + i] *= inv;
+        }
+        return true;
+    }
+
+    /** As {@link #softmaxBackward(float[], int, float[], int, int, float[], int)}, in double. */
+    static void softmaxBackward(double[] w, int wo, double[] dw, int dwo, int n, double[] ds, int dso) {
+        double mean = dot(w, wo, dw, dwo, n);
         for (int i = 0; i < n; i++) {
             ds[dso + i] = w[wo + i] * (dw[dwo + i] - mean);
         }

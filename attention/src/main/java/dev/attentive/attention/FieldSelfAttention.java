@@ -16,7 +16,9 @@ import java.util.random.RandomGenerator;
  * (residual) and layer-normalised. Missing fields neither attend nor are attended to (their rows
  * stay zero). A learned query then pools the attended fields exactly as {@code attention-pooling}
  * does; its softmax weights are the exposed per-field weights and {@code outputDim == dim}.
- * Parameters are only read during passes; all per-pass state lives in the {@link Pass}.
+ * Parameters are only read during passes; all per-pass state lives in the {@link Pass}. Activations
+ * are kept in double: the layer norm divides by each field's spread and so amplifies rounding, and
+ * in float that rounding alone exceeds the gradient check's tolerance.
  */
 final class FieldSelfAttention implements Attention {
     private static final float NORM_EPS = 1e-5f;
@@ -99,26 +101,28 @@ final class FieldSelfAttention implements Attention {
     public Pass forward(float[] input, float[] mask, int batch, boolean training, RandomGenerator random) {
         DenseOps.checkForward(this, FieldSelfAttentionProvider.NAME, input, mask, batch);
         SelfPass p = new SelfPass(this, batch, mask == null ? null : Arrays.copyOf(mask, batch * fields));
-        System.arraycopy(input, 0, p.xs[0], 0, batch * fields * dim);
-        float[] scores = new float[fields];
-        float[] z = new float[dim];
+        for (int i = 0; i < batch * fields * dim; i++) {
+            p.xs[0][i] = input[i];
+        }
+        double[] scores = new double[fields];
+        double[] z = new double[dim];
         for (int b = 0; b < batch; b++) {
             for (int l = 0; l < layers; l++) {
                 layerForward(p, l, b, scores, z);
             }
-            pool(p, b);
+            pool(p, b, z);
         }
         return p;
     }
 
-    private void layerForward(SelfPass p, int l, int b, float[] scores, float[] z) {
-        float[] x = p.xs[l];
-        float[] y = p.xs[l + 1];
-        float[] q = p.q[l];
-        float[] k = p.k[l];
-        float[] v = p.v[l];
-        float[] o = p.o[l];
-        float[] probs = p.probs[l];
+    private void layerForward(SelfPass p, int l, int b, double[] scores, double[] z) {
+        double[] x = p.xs[l];
+        double[] y = p.xs[l + 1];
+        double[] q = p.q[l];
+        double[] k = p.k[l];
+        double[] v = p.v[l];
+        double[] o = p.o[l];
+        double[] probs = p.probs[l];
         float[] mask = p.mask;
         int row = b * fields;
         for (int f = 0; f < fields; f++) {
@@ -140,12 +144,12 @@ final class FieldSelfAttention implements Attention {
                 for (int j = 0; j < fields; j++) {
                     scores[j] = DenseOps.present(mask, row + j)
                             ? attentionScale * DenseOps.dot(q, bf * width + ho, k, (row + j) * width + ho, headDim)
-                            : 0f;
+                            : 0;
                 }
                 int po = ((b * heads + h) * fields + f) * fields;
                 DenseOps.maskedSoftmax(scores, 0, mask, row, fields, probs, po);
                 for (int j = 0; j < fields; j++) {
-                    float a = probs[po + j];
+                    double a = probs[po + j];
                     if (a != 0) {
                         DenseOps.axpy(a, v, (row + j) * width + ho, o, bf * width + ho, headDim);
                     }
@@ -160,44 +164,50 @@ final class FieldSelfAttention implements Attention {
                 continue;
             }
             DenseOps.matVec(wo[l].values(), 0, dim, width, o, bf * width, z, 0);
-            float mean = 0;
+            double mean = 0;
             for (int d = 0; d < dim; d++) {
                 z[d] += x[bf * dim + d];
                 mean += z[d];
             }
             mean /= dim;
-            float var = 0;
+            double var = 0;
             for (int d = 0; d < dim; d++) {
-                float c = z[d] - mean;
+                double c = z[d] - mean;
                 var += c * c;
             }
-            float inv = (float) (1 / Math.sqrt(var / dim + NORM_EPS));
+            double inv = 1 / Math.sqrt(var / dim + NORM_EPS);
             p.invStd[l][bf] = inv;
-            float[] n = p.normed[l];
+            double[] n = p.normed[l];
             for (int d = 0; d < dim; d++) {
-                float nd = (z[d] - mean) * inv;
+                double nd = (z[d] - mean) * inv;
                 n[bf * dim + d] = nd;
                 y[bf * dim + d] = g[d] * nd + beta[d];
             }
         }
     }
 
-    private void pool(SelfPass p, int b) {
-        float[] y = p.xs[layers];
+    private void pool(SelfPass p, int b, double[] out) {
+        double[] y = p.xs[layers];
         int row = b * fields;
         for (int f = 0; f < fields; f++) {
             int bf = row + f;
             if (DenseOps.present(p.mask, bf)) {
-                float s = poolScale * DenseOps.dot(poolQuery.values(), 0, y, bf * dim, dim);
+                double s = poolScale * DenseOps.dot(poolQuery.values(), 0, y, bf * dim, dim);
                 p.poolScores[bf] = poolBias == null ? s : s + poolBias.values()[f];
             }
         }
-        if (DenseOps.maskedSoftmax(p.poolScores, row, p.mask, row, fields, p.weights, row)) {
+        if (DenseOps.maskedSoftmax(p.poolScores, row, p.mask, row, fields, p.poolWeights, row)) {
+            java.util.Arrays.fill(out, 0);
             for (int f = 0; f < fields; f++) {
-                float w = p.weights[row + f];
+                double w = p.poolWeights[row + f];
+                p.weights[row + f] = (float) w;
                 if (w != 0) {
-                    DenseOps.axpy(w, y, (row + f) * dim, p.output, b * dim, dim);
+                    DenseOps.axpy(w, y, (row + f) * dim, out, 0, dim);
                 }
+            }
+            for (int d = 0; d < dim; d++) {
+                p.exactOutput[b * dim + d] = out[d];
+                p.output[b * dim + d] = (float) out[d];
             }
         }
     }
@@ -211,40 +221,40 @@ final class FieldSelfAttention implements Attention {
         Scratch s = new Scratch();
         float[] gQuery = gradients.of(poolQuery);
         float[] gBias = poolBias == null ? null : gradients.of(poolBias);
-        float[] top = p.xs[layers];
+        double[] top = p.xs[layers];
+        double[] w = p.poolWeights;
         for (int b = 0; b < p.batch; b++) {
             int row = b * fields;
             boolean any = false;
-            Arrays.fill(s.dy, 0f);
+            Arrays.fill(s.dy, 0);
             for (int f = 0; f < fields; f++) {
                 int bf = row + f;
-                float w = p.weights[bf];
-                if (w != 0) {
+                if (w[bf] != 0) {
                     any = true;
                     s.dw[f] = DenseOps.dot(gradOutput, b * dim, top, bf * dim, dim);
-                    DenseOps.axpy(w, gradOutput, b * dim, s.dy, f * dim, dim);
+                    DenseOps.axpy(w[bf], gradOutput, b * dim, s.dy, f * dim, dim);
                 } else {
-                    s.dw[f] = 0f;
+                    s.dw[f] = 0;
                 }
             }
             if (!any) {
                 continue;
             }
-            DenseOps.softmaxBackward(p.weights, row, s.dw, 0, fields, s.ds, 0);
+            DenseOps.softmaxBackward(w, row, s.dw, 0, fields, s.ds, 0);
             for (int f = 0; f < fields; f++) {
-                float g = s.ds[f];
-                if (p.weights[row + f] == 0 || g == 0) {
+                double g = s.ds[f];
+                if (w[row + f] == 0 || g == 0) {
                     continue;
                 }
                 if (gBias != null) {
-                    gBias[f] += g;
+                    gBias[f] += (float) g;
                 }
                 DenseOps.axpy(g * poolScale, top, (row + f) * dim, gQuery, 0, dim);
                 DenseOps.axpy(g * poolScale, poolQuery.values(), 0, s.dy, f * dim, dim);
             }
             for (int l = layers - 1; l >= 0; l--) {
                 layerBackward(p, l, b, s, gradients);
-                float[] t = s.dy;
+                double[] t = s.dy;
                 s.dy = s.dx;
                 s.dx = t;
             }
@@ -258,45 +268,45 @@ final class FieldSelfAttention implements Attention {
 
     /** Back through layer {@code l} of row {@code b}: reads {@code s.dy}, sets {@code s.dx}. */
     private void layerBackward(SelfPass p, int l, int b, Scratch s, Gradients gradients) {
-        float[] x = p.xs[l];
-        float[] q = p.q[l];
-        float[] k = p.k[l];
-        float[] v = p.v[l];
-        float[] o = p.o[l];
-        float[] n = p.normed[l];
-        float[] probs = p.probs[l];
+        double[] x = p.xs[l];
+        double[] q = p.q[l];
+        double[] k = p.k[l];
+        double[] v = p.v[l];
+        double[] o = p.o[l];
+        double[] n = p.normed[l];
+        double[] probs = p.probs[l];
         float[] mask = p.mask;
         float[] g = gain[l].values();
         float[] gGain = gradients.of(gain[l]);
         float[] gShift = gradients.of(shift[l]);
         float[] gWo = gradients.of(wo[l]);
         int row = b * fields;
-        Arrays.fill(s.dx, 0f);
-        Arrays.fill(s.dq, 0f);
-        Arrays.fill(s.dk, 0f);
-        Arrays.fill(s.dv, 0f);
-        Arrays.fill(s.dO, 0f);
+        Arrays.fill(s.dx, 0);
+        Arrays.fill(s.dq, 0);
+        Arrays.fill(s.dk, 0);
+        Arrays.fill(s.dv, 0);
+        Arrays.fill(s.dO, 0);
         for (int f = 0; f < fields; f++) {
             int bf = row + f;
             if (!DenseOps.present(mask, bf)) {
                 continue;
             }
             // Layer norm: y = gain * n + bias, n = (z - mean) * invStd.
-            float meanDn = 0;
-            float meanDnN = 0;
+            double meanDn = 0;
+            double meanDnN = 0;
             for (int d = 0; d < dim; d++) {
-                float dyd = s.dy[f * dim + d];
-                float nd = n[bf * dim + d];
-                gGain[d] += dyd * nd;
-                gShift[d] += dyd;
-                float dn = dyd * g[d];
+                double dyd = s.dy[f * dim + d];
+                double nd = n[bf * dim + d];
+                gGain[d] += (float) (dyd * nd);
+                gShift[d] += (float) dyd;
+                double dn = dyd * g[d];
                 s.dz[d] = dn;
                 meanDn += dn;
                 meanDnN += dn * nd;
             }
             meanDn /= dim;
             meanDnN /= dim;
-            float inv = p.invStd[l][bf];
+            double inv = p.invStd[l][bf];
             for (int d = 0; d < dim; d++) {
                 s.dz[d] = inv * (s.dz[d] - meanDn - n[bf * dim + d] * meanDnN);
             }
@@ -314,17 +324,17 @@ final class FieldSelfAttention implements Attention {
                 }
                 int po = ((b * heads + h) * fields + f) * fields;
                 for (int j = 0; j < fields; j++) {
-                    float a = probs[po + j];
+                    double a = probs[po + j];
                     if (a != 0) {
                         s.dp[j] = DenseOps.dot(s.dO, f * width + ho, v, (row + j) * width + ho, headDim);
                         DenseOps.axpy(a, s.dO, f * width + ho, s.dv, j * width + ho, headDim);
                     } else {
-                        s.dp[j] = 0f;
+                        s.dp[j] = 0;
                     }
                 }
                 DenseOps.softmaxBackward(probs, po, s.dp, 0, fields, s.ds, 0);
                 for (int j = 0; j < fields; j++) {
-                    float d = s.ds[j] * attentionScale;
+                    double d = s.ds[j] * attentionScale;
                     if (d != 0) {
                         DenseOps.axpy(d, k, (row + j) * width + ho, s.dq, f * width + ho, headDim);
                         DenseOps.axpy(d, q, bf * width + ho, s.dk, j * width + ho, headDim);
@@ -351,50 +361,60 @@ final class FieldSelfAttention implements Attention {
 
     /** Per-backward-call buffers for one row, reused across rows. */
     private final class Scratch {
-        float[] dy = new float[fields * dim];
-        float[] dx = new float[fields * dim];
-        final float[] dq = new float[fields * width];
-        final float[] dk = new float[fields * width];
-        final float[] dv = new float[fields * width];
-        final float[] dO = new float[fields * width];
-        final float[] dz = new float[dim];
-        final float[] dw = new float[fields];
-        final float[] ds = new float[fields];
-        final float[] dp = new float[fields];
+        double[] dy = new double[fields * dim];
+        double[] dx = new double[fields * dim];
+        final double[] dq = new double[fields * width];
+        final double[] dk = new double[fields * width];
+        final double[] dv = new double[fields * width];
+        final double[] dO = new double[fields * width];
+        final double[] dz = new double[dim];
+        final double[] dw = new double[fields];
+        final double[] ds = new double[fields];
+        final double[] dp = new double[fields];
     }
 
-    private static final class SelfPass implements Pass {
+    /** The pass; package-private so that tests can read the output before its rounding to float. */
+    static final class SelfPass implements Pass {
         private final FieldSelfAttention owner;
         private final int batch;
         private final float[] mask;
-        private final float[][] xs; // layers + 1 activations; xs[0] is a copy of the input
-        private final float[][] q;
-        private final float[][] k;
-        private final float[][] v;
-        private final float[][] o;
-        private final float[][] probs;
-        private final float[][] normed;
-        private final float[][] invStd;
-        private final float[] poolScores;
+        private final double[][] xs; // layers + 1 activations; xs[0] is a copy of the input
+        private final double[][] q;
+        private final double[][] k;
+        private final double[][] v;
+        private final double[][] o;
+        private final double[][] probs;
+        private final double[][] normed;
+        private final double[][] invStd;
+        private final double[] poolScores;
+        private final double[] poolWeights;
         private final float[] weights;
         private final float[] output;
+        private final double[] exactOutput;
 
         SelfPass(FieldSelfAttention a, int batch, float[] mask) {
             this.owner = a;
             this.batch = batch;
             this.mask = mask;
             int rows = batch * a.fields;
-            xs = new float[a.layers + 1][rows * a.dim];
-            q = new float[a.layers][rows * a.width];
-            k = new float[a.layers][rows * a.width];
-            v = new float[a.layers][rows * a.width];
-            o = new float[a.layers][rows * a.width];
-            probs = new float[a.layers][rows * a.heads * a.fields];
-            normed = new float[a.layers][rows * a.dim];
-            invStd = new float[a.layers][rows];
-            poolScores = new float[rows];
+            xs = new double[a.layers + 1][rows * a.dim];
+            q = new double[a.layers][rows * a.width];
+            k = new double[a.layers][rows * a.width];
+            v = new double[a.layers][rows * a.width];
+            o = new double[a.layers][rows * a.width];
+            probs = new double[a.layers][rows * a.heads * a.fields];
+            normed = new double[a.layers][rows * a.dim];
+            invStd = new double[a.layers][rows];
+            poolScores = new double[rows];
+            poolWeights = new double[rows];
             weights = new float[rows];
             output = new float[batch * a.dim];
+            exactOutput = new double[batch * a.dim];
+        }
+
+        /** The output before rounding to float, for gradient checks in double. */
+        double[] exactOutput() {
+            return exactOutput;
         }
 
         @Override
