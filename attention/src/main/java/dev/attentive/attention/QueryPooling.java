@@ -1,0 +1,287 @@
+package dev.attentive.attention;
+
+import dev.attentive.api.Attention;
+import dev.attentive.api.Gradients;
+import dev.attentive.api.Parameter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * A learned query attends over the field vectors; the weights are a softmax over the present
+ * fields and the output is the weighted sum of the (unmodified) field vectors, so
+ * {@code outputDim == dim}. Optional parts: a key projection (dot scoring), additive scoring, a
+ * learned score bias per field/position, and a learned positional embedding added to each field
+ * vector before scoring (history attention: it changes which item is attended to, not the pooled
+ * vector's space). Parameters are only read during passes; all per-pass state lives in the
+ * {@link Pass}, so concurrent forward passes are safe.
+ */
+final class QueryPooling implements Attention {
+
+    /** What to build. {@code biasName} null means no per-field score bias. */
+    record Spec(String component, int fields, int dim, AttentionScoring scoring, boolean keyProjection,
+            int attentionDim, String biasName, boolean positionEmbedding) {
+    }
+
+    private final Spec spec;
+    private final int fields;
+    private final int dim;
+    /** The width of the scored vector: dim without projection, attentionDim with one. */
+    private final int keyDim;
+    private final float scale;
+    private final Parameter position; // [fields, dim] or null
+    private final Parameter key; // DOT with projection: [attentionDim, dim]; ADDITIVE: W [attentionDim, dim]
+    private final Parameter hiddenBias; // ADDITIVE: [attentionDim]
+    private final Parameter query; // [keyDim]
+    private final Parameter bias; // [fields] or null
+    private final List<Parameter> parameters;
+
+    QueryPooling(Spec spec, long seed) {
+        this.spec = spec;
+        this.fields = spec.fields();
+        this.dim = spec.dim();
+        Init init = new Init(seed);
+        boolean projects = spec.scoring() == AttentionScoring.ADDITIVE || spec.keyProjection();
+        this.keyDim = projects ? spec.attentionDim() : dim;
+        this.scale = spec.scoring() == AttentionScoring.DOT ? (float) (1 / Math.sqrt(keyDim)) : 1f;
+        List<Parameter> ps = new ArrayList<>();
+        position = spec.positionEmbedding()
+                ? new Parameter("position", new int[] {fields, dim}, init.normal(fields * dim, 0.02)) : null;
+        if (position != null) {
+            ps.add(position);
+        }
+        if (projects) {
+            key = new Parameter(spec.scoring() == AttentionScoring.ADDITIVE ? "hidden.weight" : "key",
+                    new int[] {keyDim, dim}, init.xavier(keyDim, dim));
+            ps.add(key);
+        } else {
+            key = null;
+        }
+        if (spec.scoring() == AttentionScoring.ADDITIVE) {
+            hiddenBias = new Parameter("hidden.bias", new int[] {keyDim}, new float[keyDim]);
+            ps.add(hiddenBias);
+        } else {
+            hiddenBias = null;
+        }
+        // A small random query: the initial weights are close to uniform (mean pooling) yet every
+        // path already carries gradient.
+        query = new Parameter("query", new int[] {keyDim}, init.normal(keyDim, 1 / Math.sqrt(keyDim)));
+        ps.add(query);
+        bias = spec.biasName() != null ? new Parameter(spec.biasName(), new int[] {fields}, new float[fields]) : null;
+        if (bias != null) {
+            ps.add(bias);
+        }
+        this.parameters = List.copyOf(ps);
+    }
+
+    @Override
+    public int fieldCount() {
+        return fields;
+    }
+
+    @Override
+    public int dim() {
+        return dim;
+    }
+
+    @Override
+    public int outputDim() {
+        return dim;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public Pass forward(float[] input, float[] mask, int batch, boolean training, RandomGenerator random) {
+        DenseOps.checkForward(this, spec.component(), input, mask, batch);
+        float[] x = java.util.Arrays.copyOf(input, batch * fields * dim);
+        float[] m = mask == null ? null : java.util.Arrays.copyOf(mask, batch * fields);
+        float[] scores = new float[batch * fields];
+        float[] weights = new float[batch * fields];
+        float[] output = new float[batch * dim];
+        boolean additive = spec.scoring() == AttentionScoring.ADDITIVE;
+        float[] hidden = additive ? new float[batch * fields * keyDim] : null;
+        float[] h = new float[dim];
+        // DOT with a projection scores (K h)·q = h·(K^T q): one D-vector per pass instead of A*D per field.
+        float[] u = new float[dim];
+        if (!additive) {
+            if (key != null) {
+                DenseOps.matTVecAdd(key.values(), 0, keyDim, dim, query.values(), 0, u, 0);
+            } else {
+                System.arraycopy(query.values(), 0, u, 0, dim);
+            }
+        }
+        for (int b = 0; b < batch; b++) {
+            for (int f = 0; f < fields; f++) {
+                int bf = b * fields + f;
+                if (!DenseOps.present(m, bf)) {
+                    continue;
+                }
+                keyInput(x, bf, f, h);
+                float s;
+                if (additive) {
+                    int ho = bf * keyDim;
+                    DenseOps.matVec(key.values(), 0, keyDim, dim, h, 0, hidden, ho);
+                    float[] c = hiddenBias.values();
+                    for (int a = 0; a < keyDim; a++) {
+                        hidden[ho + a] = (float) Math.tanh(hidden[ho + a] + c[a]);
+                    }
+                    s = DenseOps.dot(query.values(), 0, hidden, ho, keyDim);
+                } else {
+                    s = scale * DenseOps.dot(u, 0, h, 0, dim);
+                }
+                scores[bf] = bias == null ? s : s + bias.values()[f];
+            }
+            if (DenseOps.maskedSoftmax(scores, b * fields, m, b * fields, fields, weights, b * fields)) {
+                for (int f = 0; f < fields; f++) {
+                    float w = weights[b * fields + f];
+                    if (w != 0) {
+                        DenseOps.axpy(w, x, (b * fields + f) * dim, output, b * dim, dim);
+                    }
+                }
+            }
+        }
+        return new PoolingPass(this, batch, x, output, weights, hidden);
+    }
+
+    /** The vector the query scores: the field vector plus its positional embedding, if any. */
+    private void keyInput(float[] x, int bf, int f, float[] h) {
+        System.arraycopy(x, bf * dim, h, 0, dim);
+        if (position != null) {
+            DenseOps.axpy(1f, position.values(), f * dim, h, 0, dim);
+        }
+    }
+
+    @Override
+    public void backward(Pass pass, float[] gradOutput, float[] gradFields, Gradients gradients) {
+        if (!(pass instanceof PoolingPass p) || p.owner != this) {
+            throw DenseOps.foreignPass(spec.component(), pass);
+        }
+        int batch = p.batch;
+        DenseOps.checkBackward(this, spec.component(), batch, gradOutput, gradFields);
+        float[] x = p.x;
+        float[] weights = p.weights;
+        boolean additive = spec.scoring() == AttentionScoring.ADDITIVE;
+        float[] gPosition = position == null ? null : gradients.of(position);
+        float[] gKey = key == null ? null : gradients.of(key);
+        float[] gHiddenBias = hiddenBias == null ? null : gradients.of(hiddenBias);
+        float[] gQuery = gradients.of(query);
+        float[] gBias = bias == null ? null : gradients.of(bias);
+        float[] dw = new float[fields];
+        float[] ds = new float[fields];
+        float[] h = new float[dim];
+        float[] dh = new float[dim];
+        float[] dpre = additive ? new float[keyDim] : null;
+        // DOT: d score / d h = scale * u for every field, and every parameter gradient is linear in
+        // sumH = sum over fields of ds * h, so we accumulate that and finish once per call.
+        float[] u = new float[dim];
+        float[] sumH = new float[dim];
+        if (!additive) {
+            if (key != null) {
+                DenseOps.matTVecAdd(key.values(), 0, keyDim, dim, query.values(), 0, u, 0);
+            } else {
+                System.arraycopy(query.values(), 0, u, 0, dim);
+            }
+        }
+        for (int b = 0; b < batch; b++) {
+            int go = b * dim;
+            boolean any = false;
+            for (int f = 0; f < fields; f++) {
+                int bf = b * fields + f;
+                float w = weights[bf];
+                if (w != 0) {
+                    any = true;
+                    dw[f] = DenseOps.dot(gradOutput, go, x, bf * dim, dim);
+                    DenseOps.axpy(w, gradOutput, go, gradFields, bf * dim, dim);
+                } else {
+                    dw[f] = 0f;
+                }
+            }
+            if (!any) {
+                continue;
+            }
+            DenseOps.softmaxBackward(weights, b * fields, dw, 0, fields, ds, 0);
+            for (int f = 0; f < fields; f++) {
+                int bf = b * fields + f;
+                float g = ds[f];
+                if (weights[bf] == 0 || g == 0) {
+                    continue;
+                }
+                if (gBias != null) {
+                    gBias[f] += g;
+                }
+                keyInput(x, bf, f, h);
+                if (additive) {
+                    int ho = bf * keyDim;
+                    DenseOps.axpy(g, p.hidden, ho, gQuery, 0, keyDim);
+                    float[] v = query.values();
+                    for (int a = 0; a < keyDim; a++) {
+                        float t = p.hidden[ho + a];
+                        dpre[a] = g * v[a] * (1 - t * t);
+                    }
+                    DenseOps.outerAdd(gKey, 0, keyDim, dim, dpre, 0, h, 0);
+                    DenseOps.axpy(1f, dpre, 0, gHiddenBias, 0, keyDim);
+                    java.util.Arrays.fill(dh, 0f);
+                    DenseOps.matTVecAdd(key.values(), 0, keyDim, dim, dpre, 0, dh, 0);
+                    DenseOps.axpy(1f, dh, 0, gradFields, bf * dim, dim);
+                    if (gPosition != null) {
+                        DenseOps.axpy(1f, dh, 0, gPosition, f * dim, dim);
+                    }
+                } else {
+                    DenseOps.axpy(g, h, 0, sumH, 0, dim);
+                    DenseOps.axpy(g * scale, u, 0, gradFields, bf * dim, dim);
+                    if (gPosition != null) {
+                        DenseOps.axpy(g * scale, u, 0, gPosition, f * dim, dim);
+                    }
+                }
+            }
+        }
+        if (!additive) {
+            if (key != null) {
+                // score = scale * q · (K h): dq += scale * K sumH, dK += scale * q sumH^T
+                for (int a = 0; a < keyDim; a++) {
+                    gQuery[a] += scale * DenseOps.dot(key.values(), a * dim, sumH, 0, dim);
+                    DenseOps.axpy(scale * query.values()[a], sumH, 0, gKey, a * dim, dim);
+                }
+            } else {
+                DenseOps.axpy(scale, sumH, 0, gQuery, 0, dim);
+            }
+        }
+    }
+
+    private static final class PoolingPass implements Pass {
+        private final QueryPooling owner;
+        private final int batch;
+        private final float[] x;
+        private final float[] output;
+        private final float[] weights;
+        private final float[] hidden;
+
+        PoolingPass(QueryPooling owner, int batch, float[] x, float[] output, float[] weights, float[] hidden) {
+            this.owner = owner;
+            this.batch = batch;
+            this.x = x;
+            this.output = output;
+            this.weights = weights;
+            this.hidden = hidden;
+        }
+
+        @Override
+        public int batch() {
+            return batch;
+        }
+
+        @Override
+        public float[] output() {
+            return output;
+        }
+
+        @Override
+        public float[] weights() {
+            return weights;
+        }
+    }
+}

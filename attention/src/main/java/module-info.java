@@ -1,0 +1,17 @@
+/**
+ * Attentive's attention plugins: attention pooling, AutoInt-style field self-attention, target-free
+ * history attention, field gating and the concatenation baseline, plus the helper that turns their
+ * weights into explanations.
+ */
+module dev.attentive.attention {
+    requires transitive dev.attentive.api;
+
+    exports dev.attentive.attention;
+
+    provides dev.attentive.api.spi.AttentionProvider with
+            dev.attentive.attention.AttentionPoolingProvider,
+            dev.attentive.attention.FieldSelfAttentionProvider,
+            dev.attentive.attention.HistoryAttentionProvider,
+            dev.attentive.attention.ConcatMlpProvider,
+            dev.attentive.attention.FieldGatingProvider;
+}

@@ -1,0 +1,17 @@
+package dev.attentive.attention;
+
+import dev.attentive.api.spi.AttentionProvider;
+import dev.attentive.testkit.AttentionContractTest;
+import java.util.Map;
+
+class FieldGatingConcatContractTest extends AttentionContractTest {
+    @Override
+    protected AttentionProvider<?> provider() {
+        return new FieldGatingProvider();
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return Map.of("combine", "concat", "reduction", "1");
+    }
+}
