@@ -23,6 +23,10 @@ module dev.attentive.eval {
     exports dev.attentive.eval.split;
     exports dev.attentive.eval.metrics;
     exports dev.attentive.eval.baselines;
+    exports dev.attentive.eval.runner;
+    exports dev.attentive.eval.cli;
+
+    opens dev.attentive.eval.cli to info.picocli;
 
     uses dev.attentive.api.spi.ModelProvider;
 

@@ -27,7 +27,7 @@ public final class BprModelProvider implements ModelProvider<BprModelProvider.Co
      *
      * @param dim embedding dimension, at least 1 (default 64)
      * @param learningRate SGD step, positive (default 0.05)
-     * @param reg L2 regularisation per step on touched rows, at least 0 (default 0.005)
+     * @param reg L2 regularisation per step on touched rows, at least 0 (default 0.02)
      * @param epochs the most epochs, at least 1 (default 200)
      * @param evalEvery epochs between validation checks, at least 1 (default 5)
      * @param patience checks without improvement before stopping, at least 1 (default 3)
@@ -60,7 +60,7 @@ public final class BprModelProvider implements ModelProvider<BprModelProvider.Co
 
     @Override
     public Config defaultConfig() {
-        return new Config(64, 0.05, 0.005, 200, 5, 3, 0.1);
+        return new Config(64, 0.05, 0.02, 200, 5, 3, 0.1);
     }
 
     @Override

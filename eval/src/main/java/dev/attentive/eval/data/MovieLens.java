@@ -116,10 +116,10 @@ public final class MovieLens {
             Features.Builder b = Features.builder().multi("genres", genres);
             String date = f[2].trim();
             if (!date.isEmpty()) {
-                if (!date.matches("\\d{2}-[A-Za-z]{3}-\\d{4}")) {
+                if (!date.matches("\\d{1,2}-[A-Za-z]{3}-\\d{4}")) {
                     throw line.error("release date", "expected dd-Mon-yyyy such as 01-Jan-1995, got '" + date + "'");
                 }
-                b.numeric("year", Integer.parseInt(date.substring(7)));
+                b.numeric("year", Integer.parseInt(date.substring(date.length() - 4)));
             }
             putUnique(items, ItemId.of(Integer.toString(id)), b.build(), line, "movie id");
         }
