@@ -1,0 +1,83 @@
+package dev.attentive.eval.cli;
+
+import dev.attentive.api.Dataset;
+import dev.attentive.eval.runner.Datasets;
+import dev.attentive.eval.runner.Experiment;
+import dev.attentive.eval.runner.ExperimentResult;
+import dev.attentive.eval.runner.ModelSpec;
+import dev.attentive.eval.runner.Protocol;
+import dev.attentive.eval.runner.Reports;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code evaluate}: trains and scores models on a dataset under a protocol and writes
+ * {@code results.json}, {@code report.md} and {@code report.html} (with PNG plots) to {@code --out}.
+ * A standalone picocli command with a public no-argument constructor, so that a host CLI can add it
+ * as a subcommand.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Train and score models with full-catalogue ranking; write results.json and reports.")
+public final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--dataset", required = true, description = "ml-100k, ml-1m, ml-latest-small or synthetic")
+    String dataset;
+
+    @Option(names = "--data-dir", description = "Folder holding one sub-folder per dataset (default: $ATTENTIVE_DATA_DIR)")
+    Path dataDir;
+
+    @Option(names = "--protocol", defaultValue = "recbole", description = "recbole (random 80/10/10 per user), loo or temporal")
+    String protocol;
+
+    @Option(names = "--models", required = true, description = "Comma-separated specs, e.g. pop,ease,bpr[dim=32]; "
+            + "a value a/b/c is a grid searched on validation")
+    String models;
+
+    @Option(names = "--seeds", defaultValue = "2020", split = ",", description = "Comma-separated seeds (default 2020)")
+    List<Long> seeds = new ArrayList<>();
+
+    @Option(names = "--out", description = "Output folder for results.json and reports (default: results/<dataset>)")
+    Path out;
+
+    @Option(names = "--min-rating", defaultValue = "3", description = "Ratings below this are dropped (explicit data only; default 3)")
+    double minRating;
+
+    @Option(names = "--k-core", defaultValue = "10", description = "Iterative k-core on users and items (default 10; 1 = none)")
+    int kCore;
+
+    @Option(names = "--threads", description = "Threads (default: all processors)")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--no-default-grids", description = "Do not search the built-in grids (ease lambda, itemknn neighbours/shrink)")
+    boolean noDefaultGrids;
+
+    /** Creates the command (picocli and host CLIs need a public no-argument constructor). */
+    public EvaluateCommand() {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream log = System.out;
+        Protocol p;
+        try {
+            p = Protocol.valueOf(protocol.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Unknown protocol '" + protocol + "'; valid: recbole, loo, temporal");
+        }
+        List<ModelSpec> specs = ModelSpec.parseList(models);
+        Dataset data = Datasets.load(dataset, dataDir);
+        Experiment experiment = new Experiment(new Experiment.Config(dataset, data, p, specs, seeds, minRating, kCore,
+                threads, !noDefaultGrids));
+        experiment.validateModels();
+        ExperimentResult result = experiment.run(log);
+        Path folder = out != null ? out : Path.of("results", dataset);
+        Reports.write(result, folder);
+        log.println("Wrote " + folder.resolve("results.json") + ", report.md and report.html");
+        return 0;
+    }
+}

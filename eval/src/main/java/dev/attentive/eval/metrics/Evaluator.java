@@ -1,0 +1,235 @@
+package dev.attentive.eval.metrics;
+
+import dev.attentive.api.Dataset;
+import dev.attentive.api.Interaction;
+import dev.attentive.api.ItemId;
+import dev.attentive.api.Recommendation;
+import dev.attentive.api.RecommendationRequest;
+import dev.attentive.api.Recommender;
+import dev.attentive.api.UserId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.IntStream;
+
+/**
+ * Full-catalogue ranking evaluation of any {@link Recommender}: for every user with at least one
+ * target item, the model is asked for its top {@code max(K)} over the whole catalogue with the
+ * user's training items excluded ({@code excludeSeen}) and the extra masked items (the validation
+ * items, when scoring test) passed as exclusions. The harness checks the answer: a returned training
+ * or masked item, a duplicate, or an unsorted list is an error of the model, reported with the user.
+ * Thread safe; one evaluation uses up to {@code threads} threads.
+ */
+public final class Evaluator {
+    private final Dataset train;
+    private final int[] ks;
+    private final int threads;
+    private final Map<UserId, Set<ItemId>> trainItems = new HashMap<>();
+    private final Map<ItemId, Long> popularity = new HashMap<>();
+    private final List<ItemId> catalogue;
+
+    /**
+     * An evaluator for models trained on {@code train}.
+     *
+     * @param train the training part (defines masked items, popularity and the catalogue: every item
+     *     of its interactions and item table)
+     * @param ks the cut-offs, each at least 1 and at most the catalogue size
+     * @param threads how many threads, at least 1
+     */
+    public Evaluator(Dataset train, int[] ks, int threads) {
+        this.train = train;
+        this.ks = ks.clone();
+        this.threads = threads;
+        Set<ItemId> items = new LinkedHashSet<>(train.items().rows().keySet());
+        for (Interaction i : train.interactions()) {
+            trainItems.computeIfAbsent(i.user(), k -> new HashSet<>()).add(i.item());
+            popularity.merge(i.item(), 1L, Long::sum);
+            items.add(i.item());
+        }
+        this.catalogue = List.copyOf(items);
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        if (ks.length == 0) {
+            throw new IllegalArgumentException("give at least one cut-off K");
+        }
+        for (int k : ks) {
+            if (k < 1 || k > catalogue.size()) {
+                throw new IllegalArgumentException("K = " + k + " is outside [1, " + catalogue.size()
+                        + "], the catalogue size of '" + train.name() + "'; choose a smaller K");
+            }
+        }
+    }
+
+    /**
+     * The catalogue size.
+     *
+     * @return the number of rankable items
+     */
+    public int catalogueSize() {
+        return catalogue.size();
+    }
+
+    /**
+     * Evaluates a model on target interactions.
+     *
+     * @param model the model, trained on this evaluator's training part
+     * @param target the interactions to find (validation or test), not empty
+     * @param mask further interactions whose items are excluded per user (the validation part when
+     *     scoring test), or null
+     * @return the per-user and summary metrics
+     * @throws IllegalArgumentException when the target is empty or the model breaks the contract
+     */
+    public EvaluationResult evaluate(Recommender model, Dataset target, Dataset mask) {
+        long start = System.nanoTime();
+        Map<UserId, Set<ItemId>> relevant = new TreeMap<>();
+        for (Interaction i : target.interactions()) {
+            relevant.computeIfAbsent(i.user(), k -> new HashSet<>()).add(i.item());
+        }
+        if (relevant.isEmpty()) {
+            throw new IllegalArgumentException("The evaluation part of '" + target.name()
+                    + "' is empty: no user has a target interaction. Check the split ratios or the filter.");
+        }
+        Map<UserId, Set<ItemId>> masked = new HashMap<>();
+        if (mask != null) {
+            for (Interaction i : mask.interactions()) {
+                masked.computeIfAbsent(i.user(), k -> new HashSet<>()).add(i.item());
+            }
+        }
+        List<UserId> users = new ArrayList<>(relevant.keySet());
+        int maxK = 0;
+        for (int k : ks) {
+            maxK = Math.max(maxK, k);
+        }
+        RankingMetrics.Metric[] metrics = RankingMetrics.Metric.values();
+        double[][][] values = new double[metrics.length][ks.length][users.size()];
+        Map<ItemId, Integer> itemIndex = new HashMap<>();
+        for (int i = 0; i < catalogue.size(); i++) {
+            itemIndex.put(catalogue.get(i), i);
+        }
+        AtomicLongArray[] counts = new AtomicLongArray[ks.length];
+        for (int k = 0; k < ks.length; k++) {
+            counts[k] = new AtomicLongArray(catalogue.size());
+        }
+        double[][] popSum = new double[ks.length][users.size()];
+        int top = maxK;
+        Runnable work = () -> IntStream.range(0, users.size()).parallel().forEach(u -> {
+            UserId user = users.get(u);
+            Set<ItemId> rel = relevant.get(user);
+            Set<ItemId> exclude = masked.getOrDefault(user, Set.of());
+            List<Recommendation> recs = model.recommend(RecommendationRequest.forUser(user).k(top)
+                    .exclude(exclude).excludeSeen(true).build());
+            check(user, recs, exclude, top);
+            boolean[] hit = new boolean[recs.size()];
+            for (int r = 0; r < recs.size(); r++) {
+                hit[r] = rel.contains(recs.get(r).item());
+            }
+            for (int m = 0; m < metrics.length; m++) {
+                for (int k = 0; k < ks.length; k++) {
+                    values[m][k][u] = RankingMetrics.value(metrics[m], hit, rel.size(), ks[k]);
+                }
+            }
+            for (int k = 0; k < ks.length; k++) {
+                double pop = 0;
+                int n = Math.min(ks[k], recs.size());
+                for (int r = 0; r < n; r++) {
+                    ItemId item = recs.get(r).item();
+                    Integer index = itemIndex.get(item);
+                    if (index != null) {
+                        counts[k].incrementAndGet(index);
+                    }
+                    pop += popularity.getOrDefault(item, 0L);
+                }
+                popSum[k][u] = n == 0 ? 0 : pop / n;
+            }
+        });
+        ForkJoinPool pool = new ForkJoinPool(threads);
+        try {
+            pool.submit(work).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("evaluation interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdown();
+        }
+        Map<String, double[]> perUser = new LinkedHashMap<>();
+        Map<String, Double> summary = new LinkedHashMap<>();
+        for (int k = 0; k < ks.length; k++) {
+            for (int m = 0; m < metrics.length; m++) {
+                String key = metrics[m].key(ks[k]);
+                perUser.put(key, values[m][k]);
+                summary.put(key, mean(values[m][k]));
+            }
+            long[] c = new long[catalogue.size()];
+            int covered = 0;
+            for (int i = 0; i < c.length; i++) {
+                c[i] = counts[k].get(i);
+                if (c[i] > 0) {
+                    covered++;
+                }
+            }
+            summary.put("coverage@" + ks[k], (double) covered / catalogue.size());
+            summary.put("avgpop@" + ks[k], mean(popSum[k]));
+            summary.put("gini@" + ks[k], RankingMetrics.gini(c));
+        }
+        return new EvaluationResult(users, perUser, summary, (System.nanoTime() - start) / 1e9);
+    }
+
+    private void check(UserId user, List<Recommendation> recs, Set<ItemId> exclude, int k) {
+        if (recs.size() > k) {
+            throw new IllegalArgumentException("The model returned " + recs.size() + " items for user " + user
+                    + " but was asked for " + k);
+        }
+        Set<ItemId> seen = trainItems.getOrDefault(user, Set.of());
+        Set<ItemId> returned = new HashSet<>();
+        double previous = Double.POSITIVE_INFINITY;
+        for (Recommendation r : recs) {
+            if (seen.contains(r.item())) {
+                throw new IllegalArgumentException("The model recommended training item " + r.item() + " to user "
+                        + user + " although excludeSeen was set: it leaks training items into the ranking");
+            }
+            if (exclude.contains(r.item())) {
+                throw new IllegalArgumentException("The model recommended excluded item " + r.item() + " to user " + user);
+            }
+            if (!returned.add(r.item())) {
+                throw new IllegalArgumentException("The model recommended item " + r.item() + " twice to user " + user);
+            }
+            if (r.score() > previous) {
+                throw new IllegalArgumentException("The model's recommendations for user " + user
+                        + " are not sorted by descending score");
+            }
+            previous = r.score();
+        }
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return v.length == 0 ? 0 : s / v.length;
+    }
+
+    /**
+     * The training part this evaluator masks.
+     *
+     * @return the training dataset
+     */
+    public Dataset train() {
+        return train;
+    }
+}

@@ -1,0 +1,275 @@
+package dev.attentive.eval.runner;
+
+import dev.attentive.api.Dataset;
+import dev.attentive.api.Interaction;
+import dev.attentive.api.Recommender;
+import dev.attentive.api.spi.Configs;
+import dev.attentive.api.spi.ConfigException;
+import dev.attentive.api.spi.EpochStats;
+import dev.attentive.api.spi.ModelProvider;
+import dev.attentive.api.spi.ProviderRegistry;
+import dev.attentive.api.spi.TrainingContext;
+import dev.attentive.eval.metrics.EvaluationResult;
+import dev.attentive.eval.metrics.Evaluator;
+import dev.attentive.eval.metrics.Significance;
+import dev.attentive.eval.split.Filters;
+import dev.attentive.eval.split.Split;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * Runs an experiment: filters the data, and for every seed splits it, trains each model through the
+ * model-provider SPI (searching the grid of its settings on the validation split by NDCG@10),
+ * scores the chosen model on test with full-catalogue ranking (training and validation items
+ * masked), and compares models pairwise on per-user values. Not thread safe; one run at a time.
+ */
+public final class Experiment {
+    /** The cut-offs on which test metrics are computed (Recall@K curves use 1..50). */
+    static final int[] TEST_KS = IntStream.rangeClosed(1, 50).toArray();
+    /** The metrics compared between models. */
+    static final List<String> COMPARED = List.of("recall@10", "ndcg@10");
+
+    /** Default grids searched when a spec leaves the key unset (key to {@code /}-separated values). */
+    static final Map<String, Map<String, String>> DEFAULT_GRIDS = Map.of(
+            "ease", Map.of("lambda", "50/100/250/500/1000/2000"),
+            "itemknn", Map.of("neighbours", "50/100/200/400", "shrink", "0/10"),
+            "bpr", Map.of("reg", "0.01/0.02/0.05"));
+
+    private final Config config;
+    private final ProviderRegistry<ModelProvider<?>> registry;
+
+    /**
+     * What to run.
+     *
+     * @param datasetName the dataset's name for reports
+     * @param data the loaded dataset (before filtering)
+     * @param protocol the split protocol
+     * @param models the model specs, at least one
+     * @param seeds the seeds, at least one
+     * @param minRating the rating threshold applied when the data carries ratings (any weight other
+     *     than 1); NaN to skip
+     * @param kCore the k of the iterative k-core on users and items (1 = none)
+     * @param threads threads for training and evaluation
+     * @param useDefaultGrids whether built-in grids apply to settings a spec leaves unset
+     */
+    public record Config(String datasetName, Dataset data, Protocol protocol, List<ModelSpec> models, List<Long> seeds,
+            double minRating, int kCore, int threads, boolean useDefaultGrids) {
+        /** Validates, reporting all problems. */
+        public Config {
+            var p = new ConfigException.Problems("evaluate");
+            p.check(datasetName != null, "dataset name is required");
+            p.check(data != null, "data is required");
+            p.check(protocol != null, "protocol is required (recbole, loo or temporal)");
+            p.check(models != null && !models.isEmpty(), "at least one model is required");
+            p.check(seeds != null && !seeds.isEmpty(), "at least one seed is required");
+            p.check(kCore >= 1, "k-core must be at least 1, got " + kCore);
+            p.check(threads >= 1, "threads must be at least 1, got " + threads);
+            p.throwIfAny();
+            models = List.copyOf(models);
+            seeds = List.copyOf(seeds);
+        }
+    }
+
+    /**
+     * An experiment over the model providers visible to this library's class loader.
+     *
+     * @param config what to run
+     */
+    public Experiment(Config config) {
+        this(config, ProviderRegistry.models());
+    }
+
+    /**
+     * An experiment over the given providers.
+     *
+     * @param config what to run
+     * @param registry the model providers
+     */
+    public Experiment(Config config, ProviderRegistry<ModelProvider<?>> registry) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    /**
+     * Checks every model name and setting key before any training, reporting all problems at once.
+     *
+     * @throws IllegalArgumentException listing unknown models (with the available names) and bad settings
+     */
+    public void validateModels() {
+        List<String> problems = new ArrayList<>();
+        for (ModelSpec spec : config.models()) {
+            var provider = registry.find(spec.name());
+            if (provider.isEmpty()) {
+                problems.add("unknown model '" + spec.name() + "' (available: " + String.join(", ", registry.names()) + ")");
+                continue;
+            }
+            for (Map<String, String> combo : spec.grid(defaultGrid(spec))) {
+                try {
+                    provider.get().configure(combo);
+                } catch (ConfigException e) {
+                    problems.add(spec.label() + ": " + String.join("; ", e.problems()));
+                    break;
+                } catch (IllegalArgumentException e) {
+                    problems.add(spec.label() + ": " + e.getMessage());
+                    break;
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Cannot run the models: " + String.join("; ", problems));
+        }
+    }
+
+    private Map<String, String> defaultGrid(ModelSpec spec) {
+        return config.useDefaultGrids() ? DEFAULT_GRIDS.getOrDefault(spec.name().toLowerCase(Locale.ROOT), Map.of()) : Map.of();
+    }
+
+    /** Filters the data as the protocol prescribes. */
+    Dataset prepare() {
+        Dataset data = config.data();
+        boolean explicit = data.interactions().stream().anyMatch(i -> i.weight() != 1f);
+        if (explicit && !Double.isNaN(config.minRating())) {
+            data = Filters.ratingAtLeast(data, config.minRating());
+        }
+        if (config.kCore() > 1) {
+            data = Filters.kCore(data, config.kCore(), config.kCore());
+        }
+        if (data.interactions().isEmpty()) {
+            throw new IllegalArgumentException("No interactions of '" + config.datasetName()
+                    + "' survive the filter (rating >= " + config.minRating() + ", " + config.kCore() + "-core)");
+        }
+        return data;
+    }
+
+    /**
+     * Runs the experiment.
+     *
+     * @param log where the table and progress are printed
+     * @return the results
+     */
+    public ExperimentResult run(PrintStream log) {
+        validateModels();
+        Dataset data = prepare();
+        Set<Object> users = new HashSet<>();
+        Set<Object> items = new HashSet<>();
+        for (Interaction i : data.interactions()) {
+            users.add(i.user());
+            items.add(i.item());
+        }
+        log.printf(Locale.ROOT, "%s after filtering: %,d users, %,d items, %,d interactions%n", config.datasetName(),
+                users.size(), items.size(), data.interactions().size());
+        Map<String, List<ExperimentResult.SeedResult>> bySeed = new LinkedHashMap<>();
+        Map<String, Map<String, double[]>> perUserPooled = new LinkedHashMap<>();
+        ExperimentResult.SplitSizes sizes = null;
+        for (long seed : config.seeds()) {
+            Split split = config.protocol().split(data, seed);
+            if (split.test().interactions().isEmpty()) {
+                throw new IllegalArgumentException("The " + config.protocol().name().toLowerCase(Locale.ROOT)
+                        + " split of '" + config.datasetName() + "' has an empty test part; use more data per user");
+            }
+            if (sizes == null) {
+                sizes = new ExperimentResult.SplitSizes(users.size(), items.size(), split.train().interactions().size(),
+                        split.valid().interactions().size(), split.test().interactions().size());
+            }
+            Evaluator testEval = new Evaluator(split.train(), TEST_KS, config.threads());
+            Evaluator validEval = new Evaluator(split.train(), new int[] {10}, config.threads());
+            boolean hasValid = !split.valid().interactions().isEmpty();
+            log.printf(Locale.ROOT, "seed %d: train %,d, valid %,d, test %,d%n", seed, split.train().interactions().size(),
+                    split.valid().interactions().size(), split.test().interactions().size());
+            log.printf(Locale.ROOT, "  %-28s %9s %9s %9s %9s %8s %8s  %s%n", "model", "recall@10", "ndcg@10", "mrr@10",
+                    "hit@10", "train s", "eval s", "params");
+            for (ModelSpec spec : config.models()) {
+                ModelProvider<?> provider = registry.get(spec.name());
+                ExperimentResult.SeedResult best = null;
+                Recommender bestModel = null;
+                List<Map<String, String>> grid = spec.grid(defaultGrid(spec));
+                double gridSeconds = 0;
+                for (Map<String, String> combo : grid) {
+                    List<Double> ips = Collections.synchronizedList(new ArrayList<>());
+                    TrainingContext context = new TrainingContext(seed, config.threads(),
+                            r -> hasValid ? validEval.evaluate(r, split.valid(), null).get("ndcg@10") : Double.NaN,
+                            (EpochStats s) -> {
+                                ips.add(s.interactionsPerSecond());
+                                log.printf(Locale.ROOT, "    %s epoch %d loss %.4f%s%n", spec.name(), s.epoch(), s.loss(),
+                                        Double.isNaN(s.validation()) ? "" : String.format(Locale.ROOT, " valid ndcg@10 %.4f", s.validation()));
+                            });
+                    long t0 = System.nanoTime();
+                    Recommender model = provider.train(split.train(), combo, context);
+                    double trainSeconds = (System.nanoTime() - t0) / 1e9;
+                    gridSeconds += trainSeconds;
+                    Map<String, Double> valid = hasValid
+                            ? validEval.evaluate(model, split.valid(), null).summary() : Map.of();
+                    double score = valid.getOrDefault("ndcg@10", Double.NaN);
+                    if (grid.size() > 1) {
+                        log.printf(Locale.ROOT, "    %s %s: valid ndcg@10 %.4f (%.1f s)%n", spec.name(), combo, score, trainSeconds);
+                    }
+                    if (best == null || score > best.valid().getOrDefault("ndcg@10", Double.NEGATIVE_INFINITY)) {
+                        if (bestModel != null) {
+                            bestModel.close();
+                        }
+                        Map<String, String> params = Configs.settings(provider.configure(combo));
+                        best = new ExperimentResult.SeedResult(seed, params, valid, Map.of(), trainSeconds, 0,
+                                median(ips));
+                        bestModel = model;
+                    } else {
+                        model.close();
+                    }
+                }
+                EvaluationResult test = testEval.evaluate(bestModel, split.test(), split.valid());
+                bestModel.close();
+                ExperimentResult.SeedResult done = new ExperimentResult.SeedResult(seed, best.params(), best.valid(),
+                        test.summary(), best.trainSeconds(), test.seconds(), best.trainInteractionsPerSecond());
+                bySeed.computeIfAbsent(spec.label(), k -> new ArrayList<>()).add(done);
+                Map<String, double[]> pooled = perUserPooled.computeIfAbsent(spec.label(), k -> new LinkedHashMap<>());
+                for (String metric : COMPARED) {
+                    pooled.merge(metric, test.values(metric), Experiment::concat);
+                }
+                log.printf(Locale.ROOT, "  %-28s %9.4f %9.4f %9.4f %9.4f %8.1f %8.2f  %s%s%n", spec.label(),
+                        test.get("recall@10"), test.get("ndcg@10"), test.get("mrr@10"), test.get("hit@10"),
+                        best.trainSeconds(), test.seconds(), best.params(),
+                        grid.size() > 1 ? String.format(Locale.ROOT, " (grid of %d: %.1f s)", grid.size(), gridSeconds) : "");
+            }
+        }
+        List<ExperimentResult.ComparisonResult> comparisons = new ArrayList<>();
+        List<String> labels = new ArrayList<>(perUserPooled.keySet());
+        for (int a = 0; a < labels.size(); a++) {
+            for (int b = a + 1; b < labels.size(); b++) {
+                for (String metric : COMPARED) {
+                    Significance.Comparison c = Significance.compare(perUserPooled.get(labels.get(b)).get(metric),
+                            perUserPooled.get(labels.get(a)).get(metric), 1000, 2020);
+                    comparisons.add(new ExperimentResult.ComparisonResult(labels.get(b), labels.get(a), metric,
+                            c.meanDiff(), c.ciLow(), c.ciHigh(), c.tTestP(), c.wilcoxonP()));
+                }
+            }
+        }
+        Map<String, double[]> ciSource = new LinkedHashMap<>();
+        perUserPooled.forEach((label, m) -> ciSource.put(label, m.get("ndcg@10")));
+        return new ExperimentResult(config.datasetName(), config.protocol().name().toLowerCase(Locale.ROOT),
+                config.seeds(), sizes, bySeed, comparisons, ciSource);
+    }
+
+    private static double[] concat(double[] a, double[] b) {
+        double[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}

@@ -1,0 +1,2 @@
+/** The experiment runner: model specs with overrides and grids, protocols, results.json and reports. */
+package dev.attentive.eval.runner;
