@@ -302,6 +302,30 @@ final class LuceneHnswRetriever implements Retriever {
         }
     }
 
+    /** The ids of every searchable item the filter keeps, through the same translation searches use. */
+    Set<ItemId> matchingIds(ItemFilter filter) {
+        IndexSearcher searcher = acquire();
+        try {
+            EligibleDocs docs = computeEligible(searcher, filter);
+            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            Set<ItemId> out = new HashSet<>();
+            for (int i = 0; i < leaves.size(); i++) {
+                BinaryDocValues ids = leaves.get(i).reader().getBinaryDocValues(ItemDocuments.ID);
+                DocIdSetIterator it = new BitSetIterator(docs.perLeaf()[i], 0);
+                for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+                    if (ids.advanceExact(doc)) {
+                        out.add(new ItemId(ids.binaryValue().utf8ToString()));
+                    }
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            release(searcher);
+        }
+    }
+
     @Override
     public List<ScoredItem> search(float[] query, int k, ItemFilter filter, Set<ItemId> exclusions) {
         return search(query, k, filter, exclusions, tuning);
