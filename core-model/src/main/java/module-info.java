@@ -4,6 +4,8 @@
  */
 module dev.attentive.model {
     requires transitive dev.attentive.api;
+    requires static jdk.incubator.vector;
+    requires tools.jackson.databind;
 
     exports dev.attentive.model;
 
