@@ -12,4 +12,5 @@ module dev.attentive.model {
     provides dev.attentive.api.spi.RetrieverProvider with dev.attentive.model.ExactRetrieverProvider;
     provides dev.attentive.api.spi.AttentionProvider with dev.attentive.model.MeanAttentionProvider;
     provides dev.attentive.api.spi.TowerProvider with dev.attentive.model.MlpTowerProvider;
+    provides dev.attentive.api.spi.ModelProvider with dev.attentive.model.TwoTowerModelProvider;
 }
