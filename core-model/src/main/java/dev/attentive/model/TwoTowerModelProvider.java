@@ -5,8 +5,6 @@ import dev.attentive.api.Recommender;
 import dev.attentive.api.spi.ConfigException;
 import dev.attentive.api.spi.ModelProvider;
 import dev.attentive.api.spi.TrainingContext;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -19,8 +17,8 @@ import java.util.List;
  * for different datasets.
  *
  * <p>Use it by name: {@code ProviderRegistry.models().get("two-tower").train(dataset,
- * Map.of("attention", "mean", "epochs", "20"), TrainingContext.of(2020))}. Save and load trained
- * models with {@link #save} and {@link #load}.
+ * Map.of("attention", "mean", "epochs", "20"), TrainingContext.of(2020))}. (Saving and loading
+ * trained models is not implemented yet.)
  */
 public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelProvider.Config> {
     /** The provider name. */
@@ -50,7 +48,8 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
      * @param activation the {@code mlp} activation, {@code relu} or {@code gelu} (default relu)
      * @param attention the field attention plugin of both towers (default {@code mean})
      * @param historyAttention the plugin pooling the user's recent items, or {@code none} for no
-     *     history field (default {@code mean})
+     *     history field (default {@code none}: on ML-100K the causal history currently lowers
+     *     Recall@10 from 0.237 to 0.197)
      * @param historyLength how many recent items the history holds (default 50)
      * @param context whether hour-of-day and day-of-week of the interaction enter the user tower
      *     (request features {@code hour} and {@code dayOfWeek} at serving; default false)
@@ -122,42 +121,12 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
 
     @Override
     public Config defaultConfig() {
-        return new Config(64, "mlp", List.of(128), List.of(128), "relu", "mean", "mean", 50, false, 0.07, false,
+        return new Config(64, "mlp", List.of(128), List.of(128), "relu", "mean", "none", 50, false, 0.07, false,
                 true, 0, 30, 1024, 1e-3, Optimiser.ADAM, 0, 0, 5, 10_000, 4096, 10, "exact");
     }
 
     @Override
     public Recommender train(Dataset train, Config config, TrainingContext context) {
         return new Trainer(train, config, context).run();
-    }
-
-    /**
-     * Saves a trained two-tower model as a checksummed file set in a directory (created if absent;
-     * existing model files are replaced).
-     *
-     * @param recommender a recommender returned by {@link #train} or {@link #load}
-     * @param directory the directory
-     * @throws IOException when writing fails
-     * @throws IllegalArgumentException when the recommender is not a two-tower model
-     */
-    public static void save(Recommender recommender, Path directory) throws IOException {
-        if (!(recommender instanceof TwoTowerRecommender r)) {
-            throw new IllegalArgumentException("Only two-tower recommenders can be saved here, got "
-                    + recommender.getClass().getName());
-        }
-        ModelFiles.save(r.model, directory);
-    }
-
-    /**
-     * Loads a model saved by {@link #save}, verifying format version and checksums.
-     *
-     * @param directory the directory
-     * @return the recommender, serving through the retriever named in its config
-     * @throws IOException when reading fails
-     * @throws IllegalArgumentException when the files are corrupt, truncated or of an unknown version,
-     *     with the reason
-     */
-    public static Recommender load(Path directory) throws IOException {
-        return new TwoTowerRecommender(ModelFiles.load(directory));
     }
 }
