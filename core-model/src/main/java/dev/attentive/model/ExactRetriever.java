@@ -17,9 +17,11 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Brute-force retrieval over a row-major matrix of item vectors. Searches share a read lock;
- * updates take the write lock, so a search sees the catalogue before or after an update, never
- * half of it. Removal moves the last row into the hole, keeping the matrix contiguous.
+ * Brute-force retrieval over a contiguous matrix of item vectors stored in panels of
+ * {@link Kernels#PANEL} items ({@code dim x PANEL} floats each, dimension-major), so that a query
+ * is scored a panel at a time by a blocked kernel. Searches share a read lock; updates take the
+ * write lock, so a search sees the catalogue before or after an update, never half of it. Removal
+ * moves the last row into the hole, keeping the matrix contiguous.
  */
 final class ExactRetriever implements Retriever {
     private final int dim;
@@ -64,8 +66,9 @@ final class ExactRetriever implements Retriever {
             ensureOpen();
             rows.clear();
             size = 0;
-            matrix = new float[Math.max(1, items.size()) * dim];
-            ids = new ItemId[Math.max(1, items.size())];
+            int capacity = roundUp(Math.max(1, items.size()));
+            matrix = new float[capacity * dim];
+            ids = new ItemId[capacity];
             attributes = new Features[ids.length];
             for (IndexedItem item : items) {
                 append(item);
@@ -100,7 +103,7 @@ final class ExactRetriever implements Retriever {
             if (row == null) {
                 append(item);
             } else {
-                System.arraycopy(item.vector(), 0, matrix, row * dim, dim);
+                write(row, item.vector());
                 attributes[row] = item.attributes();
             }
         } finally {
@@ -119,10 +122,15 @@ final class ExactRetriever implements Retriever {
             }
             int last = size - 1;
             if (row != last) {
-                System.arraycopy(matrix, last * dim, matrix, row * dim, dim);
+                for (int d = 0; d < dim; d++) {
+                    matrix[at(row, d)] = matrix[at(last, d)];
+                }
                 ids[row] = ids[last];
                 attributes[row] = attributes[last];
                 rows.put(ids[row], row);
+            }
+            for (int d = 0; d < dim; d++) {
+                matrix[at(last, d)] = 0f;
             }
             ids[last] = null;
             attributes[last] = null;
@@ -146,18 +154,25 @@ final class ExactRetriever implements Retriever {
         try {
             ensureOpen();
             TopK top = new TopK(k);
-            for (int row = 0; row < size; row++) {
-                float score = Kernels.dot(query, 0, matrix, row * dim, dim);
-                if (!top.wouldAccept(score)) {
-                    continue;
+            float[] block = new float[Kernels.PANEL];
+            boolean excluding = !exclusions.isEmpty();
+            for (int start = 0; start < size; start += Kernels.PANEL) {
+                Kernels.scorePanel(query, dim, matrix, start * dim, block);
+                int end = Math.min(Kernels.PANEL, size - start);
+                for (int j = 0; j < end; j++) {
+                    float score = block[j];
+                    if (!top.wouldAccept(score)) {
+                        continue;
+                    }
+                    int row = start + j;
+                    if (filtering && !filter.matches(attributes[row])) {
+                        continue;
+                    }
+                    if (excluding && exclusions.contains(ids[row])) {
+                        continue;
+                    }
+                    top.offer(row, score);
                 }
-                if (filtering && !filter.matches(attributes[row])) {
-                    continue;
-                }
-                if (!exclusions.isEmpty() && exclusions.contains(ids[row])) {
-                    continue;
-                }
-                top.offer(row, score);
             }
             int[] best = top.rowsBestFirst();
             float[] scores = top.scoresBestFirst();
@@ -189,14 +204,29 @@ final class ExactRetriever implements Retriever {
         }
     }
 
+    private static int roundUp(int rows) {
+        return (rows + Kernels.PANEL - 1) / Kernels.PANEL * Kernels.PANEL;
+    }
+
+    /** The position of component d of a row in the panel layout. */
+    private int at(int row, int d) {
+        return (row / Kernels.PANEL) * Kernels.PANEL * dim + d * Kernels.PANEL + row % Kernels.PANEL;
+    }
+
+    private void write(int row, float[] vector) {
+        for (int d = 0; d < dim; d++) {
+            matrix[at(row, d)] = vector[d];
+        }
+    }
+
     private void append(IndexedItem item) {
         if (size == ids.length) {
-            int capacity = Math.max(16, ids.length * 2);
+            int capacity = roundUp(Math.max(Kernels.PANEL, ids.length * 2));
             matrix = Arrays.copyOf(matrix, capacity * dim);
             ids = Arrays.copyOf(ids, capacity);
             attributes = Arrays.copyOf(attributes, capacity);
         }
-        System.arraycopy(item.vector(), 0, matrix, size * dim, dim);
+        write(size, item.vector());
         ids[size] = item.id();
         attributes[size] = item.attributes();
         rows.put(item.id(), size);

@@ -1,10 +1,25 @@
 package dev.attentive.model;
 
 /**
- * Float kernels on arrays with explicit offsets. Allocation-free. (The blocked and vectorised
- * kernels of the two-tower model live here too as they land.)
+ * Float kernels on row-major arrays with explicit offsets and leading dimensions. Allocation-free
+ * except for the per-thread transpose buffer of {@link #gemmNT}. Every GEMM either overwrites its
+ * output ({@code accumulate == false}) or adds into it.
+ *
+ * <p>When the JDK's {@code jdk.incubator.vector} module is in the boot layer (run with
+ * {@code --add-modules jdk.incubator.vector}) the GEMMs and the panel scorer run on
+ * {@link VectorKernels}; otherwise on the scalar loops here, which give the same results up to
+ * float rounding order. The vector class is never loaded when the module is absent.
  */
 final class Kernels {
+    /** Whether the Vector API is available (and not disabled with {@code -Dattentive.vector=false}). */
+    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("attentive.vector"));
+
+    /** The width of a retrieval panel: item vectors are stored {@code dim x PANEL} per block. */
+    static final int PANEL = 64;
+
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
+
     private Kernels() {
     }
 
@@ -25,5 +40,150 @@ final class Kernels {
             s0 += a[aOff + i] * b[bOff + i];
         }
         return (s0 + s1) + (s2 + s3);
+    }
+
+    /** {@code y[yOff..yOff+n) += alpha * x[xOff..xOff+n)}. */
+    static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    /**
+     * {@code C[m x n] (+)= A[m x k] . B[k x n]}.
+     *
+     * @param lda the row stride of A (at least k)
+     * @param ldb the row stride of B (at least n)
+     * @param ldc the row stride of C (at least n)
+     */
+    static void gemmNN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+            float[] c, int cOff, int ldc, boolean accumulate) {
+        gemmStrided(m, n, k, a, aOff, lda, 1, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * {@code C[m x n] (+)= A[k x m]^T . B[k x n]}.
+     *
+     * @param lda the row stride of A (at least m)
+     */
+    static void gemmTN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+            float[] c, int cOff, int ldc, boolean accumulate) {
+        gemmStrided(m, n, k, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * {@code C[m x n] (+)= A[m x k] . B[n x k]^T}. B is transposed into a per-thread buffer and the
+     * product computed as {@link #gemmNN}, which is faster than m*n short dot products.
+     *
+     * @param ldb the row stride of B (at least k)
+     */
+    static void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+            float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m < 4) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float s = dot(a, aOff + i * lda, b, bOff + j * ldb, k);
+                    int at = cOff + i * ldc + j;
+                    c[at] = accumulate ? c[at] + s : s;
+                }
+            }
+            return;
+        }
+        float[][] holder = SCRATCH.get();
+        if (holder[0].length < k * n) {
+            holder[0] = new float[k * n];
+        }
+        float[] bt = holder[0];
+        for (int j = 0; j < n; j++) {
+            int row = bOff + j * ldb;
+            for (int p = 0; p < k; p++) {
+                bt[p * n + j] = b[row + p];
+            }
+        }
+        gemmStrided(m, n, k, a, aOff, lda, 1, bt, 0, n, c, cOff, ldc, accumulate);
+    }
+
+    /** A's element (i, p) is at {@code aOff + i * ars + p * acs}. */
+    private static void gemmStrided(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
+            int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (!accumulate) {
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            }
+        }
+        if (k == 0) {
+            return;
+        }
+        if (VECTOR) {
+            VectorKernels.gemm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc);
+        } else {
+            scalarGemm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc);
+        }
+    }
+
+    /** The scalar fallback: i-p-j order so that the inner loop streams rows of B and C. */
+    static void scalarGemm(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
+            float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int cRow = cOff + i * ldc;
+            for (int p = 0; p < k; p++) {
+                float av = a[aOff + i * ars + p * acs];
+                if (av == 0) {
+                    continue;
+                }
+                int bRow = bOff + p * ldb;
+                for (int j = 0; j < n; j++) {
+                    c[cRow + j] += av * b[bRow + j];
+                }
+            }
+        }
+    }
+
+    /**
+     * Scores one panel block: {@code out[j] = sum_p q[p] * panel[off + p * PANEL + j]} for
+     * {@code j < PANEL}.
+     */
+    static void scorePanel(float[] q, int dim, float[] panel, int off, float[] out) {
+        if (VECTOR) {
+            VectorKernels.scorePanel(q, dim, panel, off, out);
+            return;
+        }
+        java.util.Arrays.fill(out, 0, PANEL, 0f);
+        for (int p = 0; p < dim; p++) {
+            float qp = q[p];
+            int row = off + p * PANEL;
+            for (int j = 0; j < PANEL; j++) {
+                out[j] += qp * panel[row + j];
+            }
+        }
+    }
+
+    /**
+     * Replaces {@code x[off..off+n)} by {@code exp(x - max)} and returns their sum.
+     */
+    static float expShifted(float[] x, int off, int n, float max) {
+        if (VECTOR) {
+            return VectorKernels.expShifted(x, off, n, max);
+        }
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            x[off + i] = e;
+            s += e;
+        }
+        return s;
+    }
+
+    /** Whether every value is finite. */
+    static boolean allFinite(float[] v, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(v[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 }

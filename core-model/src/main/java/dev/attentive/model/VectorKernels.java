@@ -1,0 +1,166 @@
+package dev.attentive.model;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API versions of {@link Kernels}' GEMM and panel scorer. Loaded only when
+ * {@code jdk.incubator.vector} is in the boot layer ({@link Kernels#VECTOR}). Stateless and thread
+ * safe.
+ */
+final class VectorKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Columns of C held in registers by the micro-kernel: two vectors. */
+    private static final int NB = 2 * L;
+    /** Column panel of B kept hot in L1 while all row blocks of A pass over it. */
+    private static final int JC = 256;
+
+    private VectorKernels() {
+    }
+
+    /** C (+)= A . B with A's element (i, p) at {@code aOff + i * ars + p * acs}; C is pre-zeroed. */
+    static void gemm(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
+            float[] c, int cOff, int ldc) {
+        int nVec = n - n % NB;
+        for (int jc = 0; jc < nVec; jc += JC) {
+            int jEnd = Math.min(nVec, jc + JC);
+            int i = 0;
+            for (; i + 3 < m; i += 4) {
+                for (int j = jc; j < jEnd; j += NB) {
+                    kernel4x2(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
+                }
+            }
+            for (; i < m; i++) {
+                for (int j = jc; j < jEnd; j += NB) {
+                    kernel1x2(k, a, aOff + i * ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j);
+                }
+            }
+        }
+        if (nVec < n) {
+            // Remaining columns: one vector at a time, then scalar.
+            int j = nVec;
+            for (; j + L <= n; j += L) {
+                for (int i = 0; i < m; i++) {
+                    FloatVector acc = FloatVector.fromArray(S, c, cOff + i * ldc + j);
+                    int aRow = aOff + i * ars;
+                    for (int p = 0; p < k; p++) {
+                        acc = FloatVector.fromArray(S, b, bOff + p * ldb + j)
+                                .fma(FloatVector.broadcast(S, a[aRow + p * acs]), acc);
+                    }
+                    acc.intoArray(c, cOff + i * ldc + j);
+                }
+            }
+            if (j < n) {
+                Kernels.scalarGemm(m, n - j, k, a, aOff, ars, acs, b, bOff + j, ldb, c, cOff + j, ldc);
+            }
+        }
+    }
+
+    private static void kernel4x2(int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
+            float[] c, int cOff, int ldc) {
+        int c0 = cOff;
+        int c1 = cOff + ldc;
+        int c2 = cOff + 2 * ldc;
+        int c3 = cOff + 3 * ldc;
+        FloatVector r00 = FloatVector.fromArray(S, c, c0);
+        FloatVector r01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector r10 = FloatVector.fromArray(S, c, c1);
+        FloatVector r11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector r20 = FloatVector.fromArray(S, c, c2);
+        FloatVector r21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector r30 = FloatVector.fromArray(S, c, c3);
+        FloatVector r31 = FloatVector.fromArray(S, c, c3 + L);
+        int a0 = aOff;
+        int a1 = aOff + ars;
+        int a2 = aOff + 2 * ars;
+        int a3 = aOff + 3 * ars;
+        for (int p = 0; p < k; p++) {
+            int bRow = bOff + p * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bRow);
+            FloatVector b1 = FloatVector.fromArray(S, b, bRow + L);
+            int ap = p * acs;
+            FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+            r00 = b0.fma(x, r00);
+            r01 = b1.fma(x, r01);
+            x = FloatVector.broadcast(S, a[a1 + ap]);
+            r10 = b0.fma(x, r10);
+            r11 = b1.fma(x, r11);
+            x = FloatVector.broadcast(S, a[a2 + ap]);
+            r20 = b0.fma(x, r20);
+            r21 = b1.fma(x, r21);
+            x = FloatVector.broadcast(S, a[a3 + ap]);
+            r30 = b0.fma(x, r30);
+            r31 = b1.fma(x, r31);
+        }
+        r00.intoArray(c, c0);
+        r01.intoArray(c, c0 + L);
+        r10.intoArray(c, c1);
+        r11.intoArray(c, c1 + L);
+        r20.intoArray(c, c2);
+        r21.intoArray(c, c2 + L);
+        r30.intoArray(c, c3);
+        r31.intoArray(c, c3 + L);
+    }
+
+    private static void kernel1x2(int k, float[] a, int aOff, int acs, float[] b, int bOff, int ldb, float[] c,
+            int cOff) {
+        FloatVector r0 = FloatVector.fromArray(S, c, cOff);
+        FloatVector r1 = FloatVector.fromArray(S, c, cOff + L);
+        for (int p = 0; p < k; p++) {
+            int bRow = bOff + p * ldb;
+            FloatVector x = FloatVector.broadcast(S, a[aOff + p * acs]);
+            r0 = FloatVector.fromArray(S, b, bRow).fma(x, r0);
+            r1 = FloatVector.fromArray(S, b, bRow + L).fma(x, r1);
+        }
+        r0.intoArray(c, cOff);
+        r1.intoArray(c, cOff + L);
+    }
+
+    /** See {@link Kernels#scorePanel}. */
+    static void scorePanel(float[] q, int dim, float[] panel, int off, float[] out) {
+        if (Kernels.PANEL % L != 0) {
+            java.util.Arrays.fill(out, 0, Kernels.PANEL, 0f);
+            for (int p = 0; p < dim; p++) {
+                float qp = q[p];
+                int row = off + p * Kernels.PANEL;
+                for (int j = 0; j < Kernels.PANEL; j++) {
+                    out[j] += qp * panel[row + j];
+                }
+            }
+            return;
+        }
+        for (int j = 0; j < Kernels.PANEL; j += 2 * L) {
+            FloatVector acc0 = FloatVector.zero(S);
+            FloatVector acc1 = FloatVector.zero(S);
+            for (int p = 0; p < dim; p++) {
+                FloatVector x = FloatVector.broadcast(S, q[p]);
+                int row = off + p * Kernels.PANEL + j;
+                acc0 = FloatVector.fromArray(S, panel, row).fma(x, acc0);
+                acc1 = FloatVector.fromArray(S, panel, row + L).fma(x, acc1);
+            }
+            acc0.intoArray(out, j);
+            acc1.intoArray(out, j + L);
+        }
+    }
+
+    /** {@code sum(x[off..off+n))} of exponentials {@code exp(x - max)} written back; returns the sum. */
+    static float expShifted(float[] x, int off, int n, float max) {
+        int i = 0;
+        FloatVector sum = FloatVector.zero(S);
+        FloatVector shift = FloatVector.broadcast(S, max);
+        for (; i + L <= n; i += L) {
+            FloatVector e = FloatVector.fromArray(S, x, off + i).sub(shift).lanewise(VectorOperators.EXP);
+            e.intoArray(x, off + i);
+            sum = sum.add(e);
+        }
+        float s = sum.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            x[off + i] = e;
+            s += e;
+        }
+        return s;
+    }
+}
