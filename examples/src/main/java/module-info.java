@@ -1,6 +1,8 @@
 /** Runnable examples and the {@code attentive} command line. */
 module dev.attentive.examples {
     requires dev.attentive.api;
+    requires dev.attentive.eval;
+    requires dev.attentive.index.lucene;
     requires info.picocli;
 
     opens dev.attentive.examples to info.picocli;
