@@ -17,11 +17,22 @@ final class DenseOps {
      * checks through softmax and layer norm.
      */
     static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-            s += (double) a[ao + i] * b[bo + i];
+        // Four independent accumulators: one chain of dependent adds is latency-bound.
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += (double) a[ao + i] * b[bo + i];
+            s1 += (double) a[ao + i + 1] * b[bo + i + 1];
+            s2 += (double) a[ao + i + 2] * b[bo + i + 2];
+            s3 += (double) a[ao + i + 3] * b[bo + i + 3];
         }
-        return (float) s;
+        for (; i < n; i++) {
+            s0 += (double) a[ao + i] * b[bo + i];
+        }
+        return (float) ((s0 + s1) + (s2 + s3));
     }
 
     /** {@code y[yo + i] += alpha * x[xo + i]}. */
@@ -111,20 +122,40 @@ final class DenseOps {
 
     /** {@code sum a[ao + i] * b[bo + i]}. */
     static double dot(double[] a, int ao, double[] b, int bo, int n) {
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-            s += a[ao + i] * b[bo + i];
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += a[ao + i] * b[bo + i];
+            s1 += a[ao + i + 1] * b[bo + i + 1];
+            s2 += a[ao + i + 2] * b[bo + i + 2];
+            s3 += a[ao + i + 3] * b[bo + i + 3];
         }
-        return s;
+        for (; i < n; i++) {
+            s0 += a[ao + i] * b[bo + i];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** {@code sum a[ao + i] * b[bo + i]}. */
     static double dot(float[] a, int ao, double[] b, int bo, int n) {
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-            s += a[ao + i] * b[bo + i];
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += a[ao + i] * b[bo + i];
+            s1 += a[ao + i + 1] * b[bo + i + 1];
+            s2 += a[ao + i + 2] * b[bo + i + 2];
+            s3 += a[ao + i + 3] * b[bo + i + 3];
         }
-        return s;
+        for (; i < n; i++) {
+            s0 += a[ao + i] * b[bo + i];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** {@code y[yo + i] += alpha * x[xo + i]}. */
