@@ -2,6 +2,7 @@ package dev.attentive.examples;
 
 import dev.attentive.api.Dataset;
 import dev.attentive.api.Explanation;
+import dev.attentive.api.FeatureValue;
 import dev.attentive.api.Features;
 import dev.attentive.api.Interaction;
 import dev.attentive.api.ItemFilter;
@@ -86,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
                     .filter(i -> i.user().equals(user))
                     .sorted(Comparator.comparingLong(Interaction::timestamp).reversed())
                     .map(Interaction::item).limit(5).toList();
-            log.printf("%nUser %s %s, recently %s%n", user, data.users().get(user).values(), recent);
+            log.printf("%nUser %s %s, recently %s%n", user, show(data.users().get(user)), recent);
             print(log, recommender.recommend(RecommendationRequest.forUser(user).k(5).explain(true).build()), data);
 
             Features features = data.users().get(user);
@@ -94,23 +95,32 @@ final class DemoCommand implements Callable<Integer> {
             print(log, recommender.recommend(RecommendationRequest.builder().features(features).recentItems(recent)
                     .k(5).excludeSeen(false).exclude(java.util.Set.copyOf(recent)).build()), data);
 
-            String genre = data.items().get(recent.get(0)).get("genre").map(v -> ((dev.attentive.api.FeatureValue.Categorical) v).value())
+            String genre = data.items().get(recent.get(0)).get("genre").map(v -> ((FeatureValue.Categorical) v).value())
                     .orElse("?");
             log.printf("%nThe same user, only genre %s and quality above 0.5 (filter applied inside the index):%n", genre);
             print(log, recommender.recommend(RecommendationRequest.forUser(user).k(5)
                     .filter(ItemFilter.and(ItemFilter.equalTo("genre", genre), ItemFilter.range("quality", 0.5, 1e9)))
                     .build()), data);
 
-            log.printf("%nItems similar to %s %s:%n", recent.get(0), data.items().get(recent.get(0)).values());
+            log.printf("%nItems similar to %s %s:%n", recent.get(0), show(data.items().get(recent.get(0))));
             print(log, recommender.similarItems(recent.get(0), 5, ItemFilter.all()), data);
         }
     }
 
     private static void print(PrintStream log, List<Recommendation> recommendations, Dataset data) {
         for (Recommendation r : recommendations) {
-            log.printf("  %-8s %7.4f  %s%n", r.item(), r.score(), data.items().get(r.item()).values());
+            log.printf("  %-8s %7.4f  %s%n", r.item(), r.score(), show(data.items().get(r.item())));
             r.explanation().ifPresent(e -> log.printf("           %s%n", describe(e)));
         }
+    }
+
+    /** A feature row as {@code genre=g2 quality=0.69 tags=[a, b]}. */
+    static String show(Features features) {
+        return features.values().entrySet().stream().map(e -> e.getKey() + "=" + switch (e.getValue()) {
+            case FeatureValue.Categorical c -> c.value();
+            case FeatureValue.MultiCategorical m -> m.values().toString();
+            case FeatureValue.Numeric n -> String.format(java.util.Locale.ROOT, "%.3g", n.value());
+        }).collect(Collectors.joining(" "));
     }
 
     private static String describe(Explanation e) {
