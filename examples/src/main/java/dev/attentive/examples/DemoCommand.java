@@ -119,7 +119,8 @@ final class DemoCommand implements Callable<Integer> {
         return features.values().entrySet().stream().map(e -> e.getKey() + "=" + switch (e.getValue()) {
             case FeatureValue.Categorical c -> c.value();
             case FeatureValue.MultiCategorical m -> m.values().toString();
-            case FeatureValue.Numeric n -> String.format(java.util.Locale.ROOT, "%.3g", n.value());
+            case FeatureValue.Numeric n -> n.value() == Math.rint(n.value()) && Math.abs(n.value()) < 1e9
+                    ? Long.toString((long) n.value()) : String.format(java.util.Locale.ROOT, "%.3g", n.value());
         }).collect(Collectors.joining(" "));
     }
 
