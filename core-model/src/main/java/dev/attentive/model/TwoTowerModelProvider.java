@@ -21,6 +21,14 @@ import java.util.Map;
  * <p>Use it by name: {@code ProviderRegistry.models().get("two-tower").train(dataset,
  * Map.of("attention", "mean", "epochs", "20"), TrainingContext.of(2020))}. Save and load trained
  * models with {@link TwoTowerModels}.
+ *
+ * <p>Explanations ({@code RecommendationRequest.explain(true)}; nothing is computed otherwise): the
+ * user and item field weights and the history item weights are the attention weights of the two
+ * towers; the score {@code s = u . v} is split over the user fields by linearising the user tower at
+ * the request: field {@code f} contributes {@code w_f (g . x_f)} with {@code g} the gradient of
+ * {@code r . v / |r|} in the pooled vector (the norm of the tower output {@code r} held fixed), and
+ * the rest of the score (biases and nonlinearity) is the contribution named {@code (nonlinear)}, so
+ * the contributions sum to the score.
  */
 public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelProvider.Config> {
     /** The provider name. */
