@@ -40,8 +40,11 @@ class TwoTowerMovieLensTest {
             double recall = data.testRecall(r);
             double[] speeds = epochs.stream().mapToDouble(EpochStats::interactionsPerSecond).sorted().toArray();
             String summary = String.format(java.util.Locale.ROOT,
-                    "ml-100k %s: train %d interactions, test Recall@10 %.4f, median %.0f interactions/s, %.1f s total",
-                    settings, data.train.interactions().size(), recall, speeds[speeds.length / 2], seconds);
+                    "ml-100k %s: train %d interactions, best validation NDCG@10 %.4f, test Recall@10 %.4f, "
+                    + "median %.0f interactions/s, %.1f s total",
+                    settings, data.train.interactions().size(),
+                    epochs.stream().mapToDouble(EpochStats::validation).max().orElse(Double.NaN), recall,
+                    speeds[speeds.length / 2], seconds);
             return new Result(recall, summary);
         }
     }
