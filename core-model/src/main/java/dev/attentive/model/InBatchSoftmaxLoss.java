@@ -19,6 +19,39 @@ final class InBatchSoftmaxLoss {
     private InBatchSoftmaxLoss() {
     }
 
+    /**
+     * Per row, the other columns holding the row's positive item (removed from its softmax), or null
+     * when there are none.
+     */
+    static int[][] accidentalHits(int[] candidateItems, int batch, int n) {
+        java.util.Map<Integer, int[]> columns = new java.util.HashMap<>();
+        for (int j = 0; j < n; j++) {
+            int[] list = columns.get(candidateItems[j]);
+            if (list == null) {
+                columns.put(candidateItems[j], new int[] {j});
+            } else {
+                int[] grown = java.util.Arrays.copyOf(list, list.length + 1);
+                grown[list.length] = j;
+                columns.put(candidateItems[j], grown);
+            }
+        }
+        int[][] out = new int[batch][];
+        for (int i = 0; i < batch; i++) {
+            int[] same = columns.get(candidateItems[i]);
+            if (same.length > 1) {
+                int[] others = new int[same.length - 1];
+                int k = 0;
+                for (int j : same) {
+                    if (j != i) {
+                        others[k++] = j;
+                    }
+                }
+                out[i] = others;
+            }
+        }
+        return out;
+    }
+
     /** The loss and its gradients. */
     static final class Result {
         double loss;
@@ -44,32 +77,22 @@ final class InBatchSoftmaxLoss {
                 dim, logits, from * n, n, false));
         double[] rowLoss = new double[batch];
         float invBatch = 1f / batch;
+        int[][] accidental = accidentalHits(candidateItems, batch, n);
         workers.range(batch, (from, to) -> {
             for (int i = from; i < to; i++) {
                 int off = i * n;
-                int positive = candidateItems[i];
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < n; j++) {
-                    float dot = logits[off + j];
-                    float z;
-                    if (j != i && candidateItems[j] == positive) {
-                        z = Float.NEGATIVE_INFINITY;
-                    } else {
-                        z = scale * dot - (correction == null ? 0f : correction[j]);
-                    }
-                    logits[off + j] = z;
-                    if (z > max) {
-                        max = z;
+                // The max includes accidental hits: it only shifts the exponent, any bound works.
+                float max = Kernels.affineMax(logits, off, n, scale, correction);
+                if (accidental[i] != null) {
+                    for (int j : accidental[i]) {
+                        logits[off + j] = Float.NEGATIVE_INFINITY;
                     }
                 }
                 float positiveLogit = logits[off + i];
                 float sum = Kernels.expShifted(logits, off, n, max);
                 rowLoss[i] = Math.log(sum) + max - positiveLogit;
-                float inv = 1 / sum;
-                for (int j = 0; j < n; j++) {
-                    float prob = logits[off + j] * inv;
-                    logits[off + j] = (prob - (j == i ? 1f : 0f)) * invBatch;
-                }
+                Kernels.scale(logits, off, n, invBatch / sum);
+                logits[off + i] -= invBatch;
             }
         });
         Result r = new Result();

@@ -177,6 +177,30 @@ final class Kernels {
         return s;
     }
 
+    /**
+     * Replaces {@code x[off + j]} by {@code scale * x[off + j] - shift[j]} ({@code shift} may be null
+     * for none) and returns the largest result.
+     */
+    static float affineMax(float[] x, int off, int n, float scale, float[] shift) {
+        if (VECTOR) {
+            return VectorKernels.affineMax(x, off, n, scale, shift);
+        }
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            float z = scale * x[off + j] - (shift == null ? 0f : shift[j]);
+            x[off + j] = z;
+            max = Math.max(max, z);
+        }
+        return max;
+    }
+
+    /** {@code x[off..off+n) *= alpha}. */
+    static void scale(float[] x, int off, int n, float alpha) {
+        for (int i = 0; i < n; i++) {
+            x[off + i] *= alpha;
+        }
+    }
+
     /** Whether every value is finite. */
     static boolean allFinite(float[] v, int n) {
         for (int i = 0; i < n; i++) {

@@ -84,6 +84,6 @@ final class MeanAttention implements Attention {
         }
     }
 
-    private record MeanPass(int batch, float[] output, float[] weights) implements Pass {
+    record MeanPass(int batch, float[] output, float[] weights) implements Pass {
     }
 }

@@ -132,19 +132,24 @@ final class Side {
         }
         if (historyAttention != null) {
             int n = historyLength;
-            float[] hx = new float[batch * n * dim];
-            float[] hm = new float[batch * n];
-            float[] table = historyTable.values();
-            for (int b = 0; b < batch; b++) {
-                int[] h = histories[b];
-                int len = Math.min(n, h.length);
-                for (int i = 0; i < len; i++) {
-                    hm[b * n + i] = 1;
-                    System.arraycopy(table, h[i] * dim, hx, (b * n + i) * dim, dim);
+            float[] pooled;
+            if (historyAttention instanceof MeanAttention) {
+                p.historyPass = meanHistory(histories, batch);
+            } else {
+                float[] hx = new float[batch * n * dim];
+                float[] hm = new float[batch * n];
+                float[] table = historyTable.values();
+                for (int b = 0; b < batch; b++) {
+                    int[] h = histories[b];
+                    int len = Math.min(n, h.length);
+                    for (int i = 0; i < len; i++) {
+                        hm[b * n + i] = 1;
+                        System.arraycopy(table, h[i] * dim, hx, (b * n + i) * dim, dim);
+                    }
                 }
+                p.historyPass = historyAttention.forward(hx, hm, batch, training, random);
             }
-            p.historyPass = historyAttention.forward(hx, hm, batch, training, random);
-            float[] pooled = p.historyPass.output();
+            pooled = p.historyPass.output();
             int f = tableFields;
             for (int b = 0; b < batch; b++) {
                 if (histories[b].length == 0) {
@@ -177,6 +182,31 @@ final class Side {
         p.norms = norms;
         p.embeddings = emb;
         return p;
+    }
+
+    /**
+     * Mean pooling of the history rows fused with the gather (the history attention is
+     * {@link MeanAttention}): the same sums in the same order as gathering into a
+     * {@code batch x n x dim} buffer and pooling it, without the buffer.
+     */
+    private Attention.Pass meanHistory(int[][] histories, int batch) {
+        int n = historyLength;
+        float[] table = historyTable.values();
+        float[] pooled = new float[batch * dim];
+        float[] weights = new float[batch * n];
+        for (int b = 0; b < batch; b++) {
+            int[] h = histories[b];
+            int len = Math.min(n, h.length);
+            if (len == 0) {
+                continue;
+            }
+            float w = 1f / len;
+            for (int i = 0; i < len; i++) {
+                weights[b * n + i] = w;
+                Kernels.axpy(w, table, h[i] * dim, pooled, b * dim, dim);
+            }
+        }
+        return new MeanAttention.MeanPass(batch, pooled, weights);
     }
 
     /** Back-propagates the gradient of the unit embeddings into the side's accumulators. */
@@ -213,6 +243,24 @@ final class Side {
         }
         if (historyAttention != null) {
             int n = historyLength;
+            if (historyAttention instanceof MeanAttention) {
+                // The fused mean: each present item's gradient is the pooled gradient over the count,
+                // the same arithmetic as MeanAttention.backward followed by the scatter, without the
+                // batch x n x dim buffer.
+                for (int b = 0; b < batch; b++) {
+                    int[] h = p.histories[b];
+                    int len = Math.min(n, h.length);
+                    if (len == 0) {
+                        continue;
+                    }
+                    float w = 1f / len;
+                    int g = (b * fc + tableFields) * dim;
+                    for (int i = 0; i < len; i++) {
+                        grads.history.add(h[i], w, gradFields, g);
+                    }
+                }
+                return;
+            }
             float[] gradPooledHistory = new float[batch * dim];
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(gradFields, (b * fc + tableFields) * dim, gradPooledHistory, b * dim, dim);

@@ -53,6 +53,13 @@ final class Trainer {
                         "user " + model.users[u]);
             }
         }
+        int[][] staticHistory = null;
+        if (model.user.historyAttention != null && config.historyMode() == TwoTowerModelProvider.HistoryMode.STATIC) {
+            staticHistory = new int[model.users.length][];
+            for (int u = 0; u < model.users.length; u++) {
+                staticHistory[u] = model.historyRows(model.userItems[u], model.userItems[u].length);
+            }
+        }
         FieldEncoder.Encoded[] perItem = new FieldEncoder.Encoded[model.items.length];
         for (int c = 0; c < perItem.length; c++) {
             perItem[c] = model.encodeItem(c);
@@ -115,7 +122,8 @@ final class Trainer {
                         int x = order[start + r];
                         userRows[r] = perInteraction != null ? perInteraction[x] : perUser[userOf[x]];
                         if (histories != null) {
-                            histories[r] = model.historyRows(model.userItems[userOf[x]], historyEnd[x]);
+                            histories[r] = staticHistory != null ? staticHistory[userOf[x]]
+                                    : model.historyRows(model.userItems[userOf[x]], historyEnd[x]);
                         }
                         candidates[r] = itemOf[x];
                         itemRows[r] = perItem[itemOf[x]];
@@ -210,6 +218,7 @@ final class Trainer {
                 System.arraycopy(best.get(i), 0, all.get(i).values(), 0, all.get(i).size());
             }
         }
+        model.provenance.put("trainedAt", java.time.Instant.now().toString());
         model.provenance.put("trainingSeconds", String.valueOf((System.nanoTime() - started) / 1e9));
         model.provenance.put("bestEpoch", String.valueOf(bestEpoch));
         return new TwoTowerRecommender(model);

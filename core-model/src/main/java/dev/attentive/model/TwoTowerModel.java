@@ -120,7 +120,8 @@ final class TwoTowerModel {
                 positions.add("recent-" + i);
             }
             historyAttention = ProviderRegistry.attention().get(config.historyAttention())
-                    .create(Map.of(), new AttentionShape(positions, dim), random.nextLong());
+                    .create(TwoTowerModelProvider.parseSettings(config.historyAttentionSettings()),
+                            new AttentionShape(positions, dim), random.nextLong());
             if (historyAttention.outputDim() != dim) {
                 throw new IllegalArgumentException("historyAttention '" + config.historyAttention()
                         + "' pools recent items into " + historyAttention.outputDim()
@@ -129,7 +130,8 @@ final class TwoTowerModel {
             }
         }
         Attention attention = ProviderRegistry.attention().get(config.attention())
-                .create(Map.of(), new AttentionShape(names, dim), random.nextLong());
+                .create(TwoTowerModelProvider.parseSettings(config.attentionSettings()),
+                        new AttentionShape(names, dim), random.nextLong());
         var towerProvider = ProviderRegistry.towers().get(config.tower());
         Map<String, String> towerSettings = MlpTowerProvider.NAME.equals(towerProvider.name())
                 ? Map.of("widths", widths.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse(""),
@@ -154,6 +156,41 @@ final class TwoTowerModel {
         out.addAll(item.denseParameters());
         out.add(logScale);
         return out;
+    }
+
+    /**
+     * Every parameter by its qualified name in the weights file: embedding tables keep their names
+     * ({@code user.field.NAME}); plugin parameters are prefixed with their place
+     * ({@code user.attention/}, {@code user.tower/}, {@code user.historyAttention/}, {@code item.attention/},
+     * {@code item.tower/}); and {@code temperature.logScale}. Same order as {@link #parameters()}.
+     */
+    Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        for (Side side : List.of(user, item)) {
+            for (Parameter p : side.tables) {
+                put(out, p.name(), p);
+            }
+            for (Parameter p : side.attention.parameters()) {
+                put(out, side.prefix + ".attention/" + p.name(), p);
+            }
+            for (Parameter p : side.tower.parameters()) {
+                put(out, side.prefix + ".tower/" + p.name(), p);
+            }
+            if (side.historyAttention != null) {
+                for (Parameter p : side.historyAttention.parameters()) {
+                    put(out, side.prefix + ".historyAttention/" + p.name(), p);
+                }
+            }
+        }
+        put(out, logScale.name(), logScale);
+        return out;
+    }
+
+    private static void put(Map<String, Parameter> out, String name, Parameter p) {
+        if (out.put(name, p) != null) {
+            throw new IllegalStateException("Two parameters are named '" + name + "'; a plugin must name its "
+                    + "parameters uniquely");
+        }
     }
 
     /** Builds the untrained model of a dataset: vocabularies and statistics from the training data. */

@@ -5,7 +5,9 @@ import dev.attentive.api.Recommender;
 import dev.attentive.api.spi.ConfigException;
 import dev.attentive.api.spi.ModelProvider;
 import dev.attentive.api.spi.TrainingContext;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code two-tower} model: a user tower and an item tower whose unit embeddings' dot product
@@ -17,8 +19,16 @@ import java.util.List;
  * for different datasets.
  *
  * <p>Use it by name: {@code ProviderRegistry.models().get("two-tower").train(dataset,
- * Map.of("attention", "mean", "epochs", "20"), TrainingContext.of(2020))}. (Saving and loading
- * trained models is not implemented yet.)
+ * Map.of("attention", "mean", "epochs", "20"), TrainingContext.of(2020))}. Save and load trained
+ * models with {@link TwoTowerModels}.
+ *
+ * <p>Explanations ({@code RecommendationRequest.explain(true)}; nothing is computed otherwise): the
+ * user and item field weights and the history item weights are the attention weights of the two
+ * towers; the score {@code s = u . v} is split over the user fields by linearising the user tower at
+ * the request: field {@code f} contributes {@code w_f (g . x_f)} with {@code g} the gradient of
+ * {@code r . v / |r|} in the pooled vector (the norm of the tower output {@code r} held fixed), and
+ * the rest of the score (biases and nonlinearity) is the contribution named {@code (nonlinear)}, so
+ * the contributions sum to the score.
  */
 public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelProvider.Config> {
     /** The provider name. */
@@ -38,6 +48,17 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
         ADAGRAD
     }
 
+    /** Which items form the user's history field during training. */
+    public enum HistoryMode {
+        /** The most recent training items strictly before the interaction being learned (no leak of the target). */
+        CAUSAL,
+        /**
+         * The user's most recent training items, the same for every interaction of the user (as served);
+         * the target item may be among them.
+         */
+        STATIC
+    }
+
     /**
      * The model's hyper-parameters. Defaults follow the ML-100K reference shape.
      *
@@ -51,6 +72,11 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
      *     history field (default {@code none}: on ML-100K the causal history currently lowers
      *     Recall@10 from 0.237 to 0.197)
      * @param historyLength how many recent items the history holds (default 50)
+     * @param historyMode {@code causal} or {@code static} history during training (default causal)
+     * @param attentionSettings settings of the field attention plugin, {@code key=value} pairs separated by
+     *     {@code ;} (default empty); settings keys prefixed {@code attention.} are added here
+     * @param historyAttentionSettings settings of the history attention plugin, in the same form
+     *     (default empty); settings keys prefixed {@code historyAttention.} are added here
      * @param context whether hour-of-day and day-of-week of the interaction enter the user tower
      *     (request features {@code hour} and {@code dayOfWeek} at serving; default false)
      * @param temperature the softmax temperature, or its start value when learned (default 0.07)
@@ -70,7 +96,8 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
      * @param retriever the retriever plugin serving item vectors (default {@code exact})
      */
     public record Config(int dim, String tower, List<Integer> userWidths, List<Integer> itemWidths, String activation,
-            String attention, String historyAttention, int historyLength, boolean context, double temperature,
+            String attention, String historyAttention, int historyLength, HistoryMode historyMode,
+            String attentionSettings, String historyAttentionSettings, boolean context, double temperature,
             boolean learnTemperature, boolean logQ, int negatives, int epochs, int batch, double lr,
             Optimiser optimiser, double weightDecay, double clipNorm, int patience, int maxVocabulary,
             int hashBuckets, int numericBuckets, String retriever) {
@@ -89,6 +116,9 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
             p.check(historyAttention != null && !historyAttention.isBlank(),
                     "historyAttention must name an attention plugin or be none");
             p.check(historyLength >= 1, "historyLength must be at least 1, got " + historyLength);
+            p.check(historyMode != null, "historyMode must be causal or static");
+            checkSettings(p, "attentionSettings", attentionSettings);
+            checkSettings(p, "historyAttentionSettings", historyAttentionSettings);
             p.check(temperature > 0 && Double.isFinite(temperature), "temperature must be positive, got " + temperature);
             p.check(negatives >= 0, "negatives must be at least 0, got " + negatives);
             p.check(epochs >= 1, "epochs must be at least 1, got " + epochs);
@@ -108,10 +138,77 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
             itemWidths = List.copyOf(itemWidths);
         }
 
+        private static void checkSettings(ConfigException.Problems p, String name, String value) {
+            if (value == null) {
+                p.check(false, name + " must be given (empty for the plugin's defaults)");
+                return;
+            }
+            try {
+                parseSettings(value);
+            } catch (IllegalArgumentException e) {
+                p.check(false, name + ": " + e.getMessage());
+            }
+        }
+
         /** Whether the user tower has a history field. */
         boolean hasHistory() {
             return !"none".equalsIgnoreCase(historyAttention);
         }
+    }
+
+    /**
+     * Parses plugin settings written {@code key=value;key=value}.
+     *
+     * @param settings the settings, possibly empty
+     * @return key to value, in order
+     * @throws IllegalArgumentException naming a part without {@code =} or a repeated key
+     */
+    static Map<String, String> parseSettings(String settings) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String part : settings.split(";")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("'" + part.trim() + "' is not key=value (write e.g. heads=2;layers=1)");
+            }
+            String key = part.substring(0, eq).trim();
+            if (out.put(key, part.substring(eq + 1).trim()) != null) {
+                throw new IllegalArgumentException("key '" + key + "' is given twice");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Binds settings; keys prefixed {@code attention.} or {@code historyAttention.} (case-insensitive)
+     * go to the plugin named by {@code attention} or {@code historyAttention}, appended to
+     * {@code attentionSettings} or {@code historyAttentionSettings}.
+     */
+    @Override
+    public Config configure(Map<String, String> settings) {
+        Map<String, String> own = new LinkedHashMap<>();
+        StringBuilder attention = new StringBuilder();
+        StringBuilder history = new StringBuilder();
+        for (var e : settings.entrySet()) {
+            String key = e.getKey();
+            String lower = key.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("attention.")) {
+                attention.append(';').append(key.substring("attention.".length())).append('=').append(e.getValue());
+            } else if (lower.startsWith("historyattention.")) {
+                history.append(';').append(key.substring("historyAttention.".length())).append('=').append(e.getValue());
+            } else {
+                own.put(key, e.getValue());
+            }
+        }
+        if (!attention.isEmpty()) {
+            own.merge("attentionSettings", attention.substring(1), (a, b) -> a + ";" + b);
+        }
+        if (!history.isEmpty()) {
+            own.merge("historyAttentionSettings", history.substring(1), (a, b) -> a + ";" + b);
+        }
+        return ModelProvider.super.configure(own);
     }
 
     @Override
@@ -121,7 +218,8 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
 
     @Override
     public Config defaultConfig() {
-        return new Config(64, "mlp", List.of(128), List.of(128), "relu", "mean", "none", 50, false, 0.07, false,
+        return new Config(64, "mlp", List.of(128), List.of(128), "relu", "mean", "none", 50, HistoryMode.CAUSAL, "", "",
+                false, 0.07, false,
                 true, 0, 30, 1024, 1e-3, Optimiser.ADAM, 0, 0, 5, 10_000, 4096, 10, "exact");
     }
 

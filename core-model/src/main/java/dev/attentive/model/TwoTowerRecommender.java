@@ -33,6 +33,8 @@ import java.util.Set;
  */
 final class TwoTowerRecommender implements Recommender {
     private static final int CHUNK = 1024;
+    /** The name of the part of the score the linearisation leaves (see {@link #explain}). */
+    static final String NONLINEAR = "(nonlinear)";
 
     final TwoTowerModel model;
     private final int dim;
@@ -40,6 +42,8 @@ final class TwoTowerRecommender implements Recommender {
     private final float[] userEmbeddings;
     private final List<Set<ItemId>> seen;
     private final Retriever retriever;
+    /** Item ids by row of the item id table (row 0, the unknown bucket, is "?"). */
+    private final String[] itemIdByRow;
 
     TwoTowerRecommender(TwoTowerModel model) {
         this.model = model;
@@ -69,6 +73,10 @@ final class TwoTowerRecommender implements Recommender {
             System.arraycopy(model.user.forward(rows, histories, false, null).embeddings, 0, userEmbeddings,
                     start * dim, b * dim);
         }
+        FieldEncoder itemIds = model.item.fields.get(0);
+        itemIdByRow = new String[itemIds.rows()];
+        itemIdByRow[0] = "?";
+        itemIds.vocabulary.forEach((id, row) -> itemIdByRow[row] = id);
         seen = new ArrayList<>(users);
         for (int u = 0; u < users; u++) {
             Set<ItemId> s = new HashSet<>();
@@ -146,25 +154,63 @@ final class TwoTowerRecommender implements Recommender {
     }
 
     /**
-     * A minimal explanation: the user tower's field weights, the history items' weights and the item
-     * tower's field weights from the attention passes; the score is reported as one contribution
-     * ({@code "dot"}) until per-field attribution lands.
+     * Explains one recommendation. Field and history weights come from the attention passes. The
+     * score {@code s = u . v}, {@code u = r / |r|}, {@code r = tower(p)}, {@code p} the pooled user
+     * fields, is split by a linearisation of the tower: with {@code g = J_tower(p)^T v / |r|} (the
+     * gradient of {@code r . v / |r|} in {@code p}, holding the norm fixed), user field {@code f} with
+     * attention weight {@code w_f} and vector {@code x_f} contributes {@code w_f (g . x_f)}; what this
+     * leaves of the score (the tower's biases and nonlinearity) is reported as {@code "(nonlinear)"},
+     * so the contributions sum to the score exactly (up to double rounding). When the field attention
+     * does not pool into the field space (its output width differs from the field width), each field
+     * contributes {@code w_f s} instead and there is no remainder.
      */
     private Explanation explain(Side.Pass userPass, ScoredItem hit) {
-        List<Explanation.Weight> userWeights = weights(userPass.attentionPass, 0, names(model.user));
+        Side user = model.user;
+        List<String> userNames = names(user);
+        List<Explanation.Weight> userWeights = weights(userPass.attentionPass, 0, userNames);
         List<Explanation.Weight> history = List.of();
         if (userPass.historyPass != null) {
             List<String> recent = new ArrayList<>();
             for (int row : userPass.histories[0]) {
-                recent.add(model.item.fields.get(0).vocabulary.entrySet().stream()
-                        .filter(e -> e.getValue() == row).map(Map.Entry::getKey).findFirst().orElse("?"));
+                recent.add(itemIdByRow[row]);
             }
             history = weights(userPass.historyPass, 0, recent);
         }
         int c = model.itemIndex.get(hit.id());
         Side.Pass itemPass = model.item.forward(new FieldEncoder.Encoded[] {model.encodeItem(c)}, null, false, null);
         List<Explanation.Weight> itemWeights = weights(itemPass.attentionPass, 0, names(model.item));
-        return new Explanation(userWeights, history, itemWeights, List.of(new Explanation.Weight("dot", hit.score())));
+
+        double score = hit.score();
+        float[] w = userPass.attentionPass.weights();
+        int fields = user.fieldCount();
+        List<Explanation.Weight> contributions = new ArrayList<>();
+        if (user.attention.outputDim() == dim) {
+            float[] gradRaw = new float[dim];
+            float inv = 1 / userPass.norms[0];
+            for (int d = 0; d < dim; d++) {
+                gradRaw[d] = itemEmbeddings[c * dim + d] * inv;
+            }
+            float[] g = new float[dim];
+            user.tower.backward(userPass.towerPass, gradRaw, g, new dev.attentive.api.Gradients(user.tower.parameters()));
+            double sum = 0;
+            for (int f = 0; f < fields; f++) {
+                if (w[f] == 0) {
+                    continue;
+                }
+                double share = w[f] * (double) Kernels.dot(g, 0, userPass.fieldVectors, f * dim, dim);
+                contributions.add(new Explanation.Weight(userNames.get(f), share));
+                sum += share;
+            }
+            contributions.add(new Explanation.Weight(NONLINEAR, score - sum));
+        } else {
+            for (int f = 0; f < fields; f++) {
+                if (w[f] != 0) {
+                    contributions.add(new Explanation.Weight(userNames.get(f), w[f] * score));
+                }
+            }
+        }
+        contributions.sort(Comparator.comparingDouble((Explanation.Weight x) -> Math.abs(x.value())).reversed());
+        return new Explanation(userWeights, history, itemWeights, contributions);
     }
 
     private static List<String> names(Side side) {

@@ -131,6 +131,28 @@ final class VectorKernels {
             }
             return;
         }
+        if (Kernels.PANEL % (4 * L) == 0) {
+            // Four independent accumulators per pass hide the FMA latency (two left it exposed).
+            for (int j = 0; j < Kernels.PANEL; j += 4 * L) {
+                FloatVector acc0 = FloatVector.zero(S);
+                FloatVector acc1 = FloatVector.zero(S);
+                FloatVector acc2 = FloatVector.zero(S);
+                FloatVector acc3 = FloatVector.zero(S);
+                for (int p = 0; p < dim; p++) {
+                    FloatVector x = FloatVector.broadcast(S, q[p]);
+                    int row = off + p * Kernels.PANEL + j;
+                    acc0 = FloatVector.fromArray(S, panel, row).fma(x, acc0);
+                    acc1 = FloatVector.fromArray(S, panel, row + L).fma(x, acc1);
+                    acc2 = FloatVector.fromArray(S, panel, row + 2 * L).fma(x, acc2);
+                    acc3 = FloatVector.fromArray(S, panel, row + 3 * L).fma(x, acc3);
+                }
+                acc0.intoArray(out, j);
+                acc1.intoArray(out, j + L);
+                acc2.intoArray(out, j + 2 * L);
+                acc3.intoArray(out, j + 3 * L);
+            }
+            return;
+        }
         for (int j = 0; j < Kernels.PANEL; j += 2 * L) {
             FloatVector acc0 = FloatVector.zero(S);
             FloatVector acc1 = FloatVector.zero(S);
@@ -162,5 +184,27 @@ final class VectorKernels {
             s += e;
         }
         return s;
+    }
+
+    /** See {@link Kernels#affineMax}. */
+    static float affineMax(float[] x, int off, int n, float scale, float[] shift) {
+        int j = 0;
+        FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector sc = FloatVector.broadcast(S, scale);
+        for (; j + L <= n; j += L) {
+            FloatVector z = FloatVector.fromArray(S, x, off + j).mul(sc);
+            if (shift != null) {
+                z = z.sub(FloatVector.fromArray(S, shift, j));
+            }
+            z.intoArray(x, off + j);
+            max = max.max(z);
+        }
+        float m = max.reduceLanes(VectorOperators.MAX);
+        for (; j < n; j++) {
+            float z = scale * x[off + j] - (shift == null ? 0f : shift[j]);
+            x[off + j] = z;
+            m = Math.max(m, z);
+        }
+        return m;
     }
 }

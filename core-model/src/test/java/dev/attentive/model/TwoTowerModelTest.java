@@ -137,4 +137,34 @@ class TwoTowerModelTest {
                     .hasMessageContaining("Unknown field 'mood' in user u1");
         }
     }
+
+    @Test
+    void explanationsWeighFieldsAndHistoryAndTheContributionsSumToTheScore() {
+        Map<String, String> settings = new LinkedHashMap<>(SMALL);
+        settings.put("epochs", "3");
+        try (Recommender r = train(planted(6), settings, new ArrayList<>(), 1)) {
+            assertThat(r.recommend(RecommendationRequest.forUser(UserId.of("u2")).k(3).build()))
+                    .allMatch(x -> x.explanation().isEmpty());
+            List<Recommendation> recs = r.recommend(RecommendationRequest.forUser(UserId.of("u2")).k(5).explain(true)
+                    .build());
+            assertThat(recs).hasSize(5);
+            for (Recommendation rec : recs) {
+                var e = rec.explanation().orElseThrow();
+                assertThat(sum(e.userFieldWeights())).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+                assertThat(e.userFieldWeights()).extracting(dev.attentive.api.Explanation.Weight::name)
+                        .containsExactlyInAnyOrder("userId", "taste", "history");
+                assertThat(sum(e.historyItems())).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+                assertThat(e.historyItems()).hasSize(5)
+                        .allMatch(w -> Integer.parseInt(w.name().substring(1)) % 2 == 0, "u2's items are of kind a");
+                assertThat(sum(e.itemFieldWeights())).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+                assertThat(sum(e.contributions())).isCloseTo(rec.score(), org.assertj.core.data.Offset.offset(1e-9));
+                assertThat(e.contributions()).extracting(dev.attentive.api.Explanation.Weight::name)
+                        .contains("userId", "taste", "history", TwoTowerRecommender.NONLINEAR);
+            }
+        }
+    }
+
+    private static double sum(List<dev.attentive.api.Explanation.Weight> weights) {
+        return weights.stream().mapToDouble(dev.attentive.api.Explanation.Weight::value).sum();
+    }
 }
