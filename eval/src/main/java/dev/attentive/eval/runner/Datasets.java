@@ -15,6 +15,22 @@ public final class Datasets {
     }
 
     /**
+     * A name for an output folder: the dataset name, or for {@code spec:FILE} the file's name without
+     * its extension.
+     *
+     * @param name the dataset as given on the command line
+     * @return a name without path separators
+     */
+    public static String folderName(String name) {
+        if (name.startsWith("spec:")) {
+            String file = Path.of(name.substring(5)).getFileName().toString();
+            int dot = file.lastIndexOf('.');
+            return dot > 0 ? file.substring(0, dot) : file;
+        }
+        return name;
+    }
+
+    /**
      * Loads a dataset.
      *
      * @param name {@code ml-100k}, {@code ml-1m}, {@code ml-latest-small}, another {@code ml-*} CSV
