@@ -29,6 +29,7 @@ module dev.attentive.eval {
     exports dev.attentive.eval.cli;
 
     opens dev.attentive.eval.cli to info.picocli;
+    opens dev.attentive.eval.data to tools.jackson.databind;
 
     uses dev.attentive.api.spi.ModelProvider;
 

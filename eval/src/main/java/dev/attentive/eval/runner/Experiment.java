@@ -42,7 +42,8 @@ public final class Experiment {
     static final Map<String, Map<String, String>> DEFAULT_GRIDS = Map.of(
             "ease", Map.of("lambda", "50/100/250/500/1000/2000"),
             "itemknn", Map.of("neighbours", "50/100/200/400", "shrink", "0/10"),
-            "bpr", Map.of("reg", "0.01/0.02/0.05"));
+            "bpr", Map.of("reg", "0.01/0.02/0.05"),
+            "fm", Map.of("features", "true/false"));
 
     private final Config config;
     private final ProviderRegistry<ModelProvider<?>> registry;
