@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * all-in-one jar of {@code examples} registers the same command classes as its subcommands.
  */
 @Command(name = "attentive-eval", mixinStandardHelpOptions = true,
-        subcommands = {EvaluateCommand.class, ProfileCommand.class},
+        subcommands = {EvaluateCommand.class, ProfileCommand.class, FetchCommand.class},
         description = "Attentive's evaluation harness.")
 public final class EvalMain {
     /** Held strongly so that the level set in {@link #run} is not lost to garbage collection. */
