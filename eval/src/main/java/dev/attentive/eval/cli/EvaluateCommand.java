@@ -63,6 +63,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "missing from feature tables)")
     String clean;
 
+    @Option(names = "--sampled", defaultValue = "0", description = "Opt-in sampled ranking: rank each user's targets among "
+            + "N negatives fixed by seed once per user (default 0: full-catalogue ranking)")
+    int sampled;
+
     @Option(names = "--no-default-grids", description = "Do not search the built-in grids (ease lambda, itemknn neighbours/shrink)")
     boolean noDefaultGrids;
 
@@ -85,7 +89,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         cleaned.report().lines().forEach(log::println);
         Dataset data = cleaned.data();
         Experiment experiment = new Experiment(new Experiment.Config(dataset, data, p, specs, seeds, minRating, kCore,
-                threads, !noDefaultGrids));
+                threads, !noDefaultGrids, sampled));
         experiment.validateModels();
         ExperimentResult result = experiment.run(log);
         Path folder = out != null ? out : Path.of("results", Datasets.folderName(dataset));
