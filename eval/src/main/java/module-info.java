@@ -10,6 +10,7 @@ module dev.attentive.eval {
     requires org.knowm.xchart;
     requires java.desktop;
     requires java.net.http;
+    requires java.logging;
     requires tools.jackson.core;
     requires tools.jackson.databind;
     requires tools.jackson.dataformat.yaml;
@@ -24,9 +25,11 @@ module dev.attentive.eval {
     exports dev.attentive.eval.metrics;
     exports dev.attentive.eval.baselines;
     exports dev.attentive.eval.runner;
+    exports dev.attentive.eval.profile;
     exports dev.attentive.eval.cli;
 
     opens dev.attentive.eval.cli to info.picocli;
+    opens dev.attentive.eval.data to tools.jackson.databind;
 
     uses dev.attentive.api.spi.ModelProvider;
 
@@ -35,5 +38,6 @@ module dev.attentive.eval {
             dev.attentive.eval.baselines.PopModelProvider,
             dev.attentive.eval.baselines.ItemKnnModelProvider,
             dev.attentive.eval.baselines.EaseModelProvider,
-            dev.attentive.eval.baselines.BprModelProvider;
+            dev.attentive.eval.baselines.BprModelProvider,
+            dev.attentive.eval.baselines.FmModelProvider;
 }

@@ -32,6 +32,14 @@ abstract class ScoringRecommender implements Recommender {
      */
     abstract void score(int user, int[] history, float[] out);
 
+    /**
+     * Fills {@code out} with scores, given also the request's user features; feature-aware models
+     * override this to serve users unknown in training. The default ignores the features.
+     */
+    void score(int user, int[] history, Features userFeatures, float[] out) {
+        score(user, history, out);
+    }
+
     @Override
     public List<Recommendation> recommend(RecommendationRequest request) {
         Integer user = request.user().map(matrix.userIndex::get).orElse(null);
@@ -43,7 +51,7 @@ abstract class ScoringRecommender implements Recommender {
                     .filter(java.util.Objects::nonNull).mapToInt(Integer::intValue).distinct().toArray();
         }
         float[] scores = new float[matrix.itemCount()];
-        score(user == null ? -1 : user, history, scores);
+        score(user == null ? -1 : user, history, request.userFeatures(), scores);
         if (request.excludeSeen()) {
             for (int i : history) {
                 scores[i] = Float.NEGATIVE_INFINITY;

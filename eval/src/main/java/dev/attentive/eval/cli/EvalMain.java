@@ -8,9 +8,12 @@ import picocli.CommandLine.Command;
  * all-in-one jar of {@code examples} registers the same command classes as its subcommands.
  */
 @Command(name = "attentive-eval", mixinStandardHelpOptions = true,
-        subcommands = {EvaluateCommand.class},
+        subcommands = {EvaluateCommand.class, ProfileCommand.class, FetchCommand.class},
         description = "Attentive's evaluation harness.")
 public final class EvalMain {
+    /** Held strongly so that the level set in {@link #run} is not lost to garbage collection. */
+    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+
     /** Creates the command holder (picocli needs a public no-argument constructor). */
     public EvalMain() {
     }
@@ -32,6 +35,9 @@ public final class EvalMain {
      */
     public static int run(String... args) {
         System.setProperty("java.awt.headless", "true");
+        // Tribuo logs two INFO lines per trained model through java.util.logging; on a command line
+        // that is noise between the result rows. The library itself leaves logging configuration alone.
+        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
         CommandLine cli = new CommandLine(new EvalMain());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException) {

@@ -1,6 +1,8 @@
 package dev.attentive.eval.cli;
 
 import dev.attentive.api.Dataset;
+import dev.attentive.eval.data.Cleaning;
+import dev.attentive.eval.data.CleaningPolicy;
 import dev.attentive.eval.runner.Datasets;
 import dev.attentive.eval.runner.Experiment;
 import dev.attentive.eval.runner.ExperimentResult;
@@ -8,6 +10,7 @@ import dev.attentive.eval.runner.ModelSpec;
 import dev.attentive.eval.runner.Protocol;
 import dev.attentive.eval.runner.Reports;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +18,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code evaluate}: trains and scores models on a dataset under a protocol and writes
@@ -25,7 +30,7 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Train and score models with full-catalogue ranking; write results.json and reports.")
 public final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--dataset", required = true, description = "ml-100k, ml-1m, ml-latest-small or synthetic")
+    @Option(names = "--dataset", required = true, description = "ml-100k, ml-1m, ml-latest-small, synthetic or spec:FILE")
     String dataset;
 
     @Option(names = "--data-dir", description = "Folder holding one sub-folder per dataset (default: $ATTENTIVE_DATA_DIR)")
@@ -53,6 +58,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Threads (default: all processors)")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--clean", defaultValue = "", description = "Cleaning policy settings key=value,... applied after "
+            + "loading, e.g. duplicates=sum-weights,missingRows=drop (default: keep the latest duplicate, fail on rows "
+            + "missing from feature tables)")
+    String clean;
+
+    @Option(names = "--sampled", defaultValue = "0", description = "Opt-in sampled ranking: rank each user's targets among "
+            + "N negatives fixed by seed once per user (default 0: full-catalogue ranking)")
+    int sampled;
+
     @Option(names = "--no-default-grids", description = "Do not search the built-in grids (ease lambda, itemknn neighbours/shrink)")
     boolean noDefaultGrids;
 
@@ -70,14 +84,19 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("Unknown protocol '" + protocol + "'; valid: recbole, loo, temporal");
         }
         List<ModelSpec> specs = ModelSpec.parseList(models);
-        Dataset data = Datasets.load(dataset, dataDir);
+        CleaningPolicy policy = CleaningPolicy.parse(clean);
+        Cleaning.Result cleaned = Cleaning.apply(Datasets.load(dataset, dataDir), policy);
+        cleaned.report().lines().forEach(log::println);
+        Dataset data = cleaned.data();
         Experiment experiment = new Experiment(new Experiment.Config(dataset, data, p, specs, seeds, minRating, kCore,
-                threads, !noDefaultGrids));
+                threads, !noDefaultGrids, sampled));
         experiment.validateModels();
         ExperimentResult result = experiment.run(log);
-        Path folder = out != null ? out : Path.of("results", dataset);
+        Path folder = out != null ? out : Path.of("results", Datasets.folderName(dataset));
         Reports.write(result, folder);
-        log.println("Wrote " + folder.resolve("results.json") + ", report.md and report.html");
+        Files.writeString(folder.resolve("cleaning.json"), JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+                .build().writeValueAsString(cleaned.report().toMap()));
+        log.println("Wrote " + folder.resolve("results.json") + ", cleaning.json, report.md and report.html");
         return 0;
     }
 }

@@ -55,6 +55,19 @@ final class TextFiles {
             }
         }
 
+        double parseDouble(String[] fields, int index, String name) {
+            String raw = fields[index].trim();
+            try {
+                double v = Double.parseDouble(raw);
+                if (!Double.isFinite(v)) {
+                    throw new NumberFormatException();
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw error(name, "expected a finite number, got '" + raw + "'");
+            }
+        }
+
         String nonBlank(String[] fields, int index, String name) {
             String raw = fields[index].trim();
             if (raw.isEmpty()) {

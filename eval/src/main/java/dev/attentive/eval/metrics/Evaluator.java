@@ -36,6 +36,8 @@ public final class Evaluator {
     private final Map<UserId, Set<ItemId>> trainItems = new HashMap<>();
     private final Map<ItemId, Long> popularity = new HashMap<>();
     private final List<ItemId> catalogue;
+    private final int sampledNegatives;
+    private final long sampleSeed;
 
     /**
      * An evaluator for models trained on {@code train}.
@@ -56,6 +58,8 @@ public final class Evaluator {
             items.add(i.item());
         }
         this.catalogue = List.copyOf(items);
+        this.sampledNegatives = 0;
+        this.sampleSeed = 0;
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
@@ -68,6 +72,68 @@ public final class Evaluator {
                         + "], the catalogue size of '" + train.name() + "'; choose a smaller K");
             }
         }
+    }
+
+    private Evaluator(Evaluator base, int negatives, long seed) {
+        this.train = base.train;
+        this.ks = base.ks;
+        this.threads = base.threads;
+        this.trainItems.putAll(base.trainItems);
+        this.popularity.putAll(base.popularity);
+        this.catalogue = base.catalogue;
+        this.sampledNegatives = negatives;
+        this.sampleSeed = seed;
+    }
+
+    /**
+     * An evaluator with the same training part and cut-offs that ranks, for each user, only the
+     * user's target items and {@code negatives} items drawn uniformly among the items the user has
+     * neither in training, nor in the mask, nor in the target (all of them when fewer are left). The
+     * negatives depend only on the seed and the user, so every model is ranked against the same
+     * ones. Sampled metrics are higher than full-ranking metrics and can order models differently;
+     * use them only where full ranking is unaffordable.
+     *
+     * @param negatives negatives per user, at least 1
+     * @param seed the seed of the draw
+     * @return the sampled evaluator
+     */
+    public Evaluator sampled(int negatives, long seed) {
+        if (negatives < 1) {
+            throw new IllegalArgumentException("sampled ranking needs at least 1 negative per user, got " + negatives);
+        }
+        return new Evaluator(this, negatives, seed);
+    }
+
+    /**
+     * The number of sampled negatives per user.
+     *
+     * @return 0 for full-catalogue ranking
+     */
+    public int sampledNegatives() {
+        return sampledNegatives;
+    }
+
+    /** The items outside the user's candidates (targets plus seeded negatives), excluded from the ranking. */
+    private Set<ItemId> outsideSample(UserId user, Set<ItemId> relevant, Set<ItemId> masked) {
+        Set<ItemId> seen = trainItems.getOrDefault(user, Set.of());
+        List<ItemId> eligible = new ArrayList<>();
+        for (ItemId item : catalogue) {
+            if (!seen.contains(item) && !masked.contains(item) && !relevant.contains(item)) {
+                eligible.add(item);
+            }
+        }
+        long mixed = sampleSeed * 0x9E3779B97F4A7C15L + user.value().hashCode();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(mixed);
+        int n = Math.min(sampledNegatives, eligible.size());
+        for (int x = 0; x < n; x++) {
+            int pick = x + random.nextInt(eligible.size() - x);
+            ItemId t = eligible.get(x);
+            eligible.set(x, eligible.get(pick));
+            eligible.set(pick, t);
+        }
+        Set<ItemId> outside = new HashSet<>(masked);
+        outside.addAll(eligible.subList(n, eligible.size()));
+        return outside;
     }
 
     /**
@@ -126,6 +192,9 @@ public final class Evaluator {
             UserId user = users.get(u);
             Set<ItemId> rel = relevant.get(user);
             Set<ItemId> exclude = masked.getOrDefault(user, Set.of());
+            if (sampledNegatives > 0) {
+                exclude = outsideSample(user, rel, exclude);
+            }
             List<Recommendation> recs = model.recommend(RecommendationRequest.forUser(user).k(top)
                     .exclude(exclude).excludeSeen(true).build());
             check(user, recs, exclude, top);

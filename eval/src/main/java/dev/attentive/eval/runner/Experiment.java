@@ -42,7 +42,8 @@ public final class Experiment {
     static final Map<String, Map<String, String>> DEFAULT_GRIDS = Map.of(
             "ease", Map.of("lambda", "50/100/250/500/1000/2000"),
             "itemknn", Map.of("neighbours", "50/100/200/400", "shrink", "0/10"),
-            "bpr", Map.of("reg", "0.01/0.02/0.05"));
+            "bpr", Map.of("reg", "0.01/0.02/0.05"),
+            "fm", Map.of("features", "true/false"));
 
     private final Config config;
     private final ProviderRegistry<ModelProvider<?>> registry;
@@ -60,9 +61,11 @@ public final class Experiment {
      * @param kCore the k of the iterative k-core on users and items (1 = none)
      * @param threads threads for training and evaluation
      * @param useDefaultGrids whether built-in grids apply to settings a spec leaves unset
+     * @param sampledNegatives 0 for full-catalogue ranking (the default and the honest choice); N &gt; 0
+     *     ranks each user's targets among N negatives fixed by the seed once per user (opt-in)
      */
     public record Config(String datasetName, Dataset data, Protocol protocol, List<ModelSpec> models, List<Long> seeds,
-            double minRating, int kCore, int threads, boolean useDefaultGrids) {
+            double minRating, int kCore, int threads, boolean useDefaultGrids, int sampledNegatives) {
         /** Validates, reporting all problems. */
         public Config {
             var p = new ConfigException.Problems("evaluate");
@@ -73,9 +76,28 @@ public final class Experiment {
             p.check(seeds != null && !seeds.isEmpty(), "at least one seed is required");
             p.check(kCore >= 1, "k-core must be at least 1, got " + kCore);
             p.check(threads >= 1, "threads must be at least 1, got " + threads);
+            p.check(sampledNegatives >= 0, "sampled negatives must be 0 (full ranking) or positive, got " + sampledNegatives);
             p.throwIfAny();
             models = List.copyOf(models);
             seeds = List.copyOf(seeds);
+        }
+
+        /**
+         * A config with full-catalogue ranking.
+         *
+         * @param datasetName the dataset's name
+         * @param data the dataset
+         * @param protocol the protocol
+         * @param models the model specs
+         * @param seeds the seeds
+         * @param minRating the rating threshold, or NaN
+         * @param kCore the k-core
+         * @param threads the threads
+         * @param useDefaultGrids whether built-in grids apply
+         */
+        public Config(String datasetName, Dataset data, Protocol protocol, List<ModelSpec> models, List<Long> seeds,
+                double minRating, int kCore, int threads, boolean useDefaultGrids) {
+            this(datasetName, data, protocol, models, seeds, minRating, kCore, threads, useDefaultGrids, 0);
         }
     }
 
@@ -180,8 +202,10 @@ public final class Experiment {
                 sizes = new ExperimentResult.SplitSizes(users.size(), items.size(), split.train().interactions().size(),
                         split.valid().interactions().size(), split.test().interactions().size());
             }
-            Evaluator testEval = new Evaluator(split.train(), TEST_KS, config.threads());
-            Evaluator validEval = new Evaluator(split.train(), new int[] {10}, config.threads());
+            Evaluator testFull = new Evaluator(split.train(), TEST_KS, config.threads());
+            Evaluator validFull = new Evaluator(split.train(), new int[] {10}, config.threads());
+            Evaluator testEval = config.sampledNegatives() > 0 ? testFull.sampled(config.sampledNegatives(), seed) : testFull;
+            Evaluator validEval = config.sampledNegatives() > 0 ? validFull.sampled(config.sampledNegatives(), seed) : validFull;
             boolean hasValid = !split.valid().interactions().isEmpty();
             log.printf(Locale.ROOT, "seed %d: train %,d, valid %,d, test %,d%n", seed, split.train().interactions().size(),
                     split.valid().interactions().size(), split.test().interactions().size());
@@ -253,7 +277,9 @@ public final class Experiment {
         }
         Map<String, double[]> ciSource = new LinkedHashMap<>();
         perUserPooled.forEach((label, m) -> ciSource.put(label, m.get("ndcg@10")));
-        return new ExperimentResult(config.datasetName(), config.protocol().name().toLowerCase(Locale.ROOT),
+        String protocolName = config.protocol().name().toLowerCase(Locale.ROOT)
+                + (config.sampledNegatives() > 0 ? " (sampled: " + config.sampledNegatives() + " negatives per user)" : "");
+        return new ExperimentResult(config.datasetName(), protocolName,
                 config.seeds(), sizes, bySeed, comparisons, ciSource);
     }
 

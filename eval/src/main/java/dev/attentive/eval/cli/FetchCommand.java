@@ -1,0 +1,47 @@
+package dev.attentive.eval.cli;
+
+import dev.attentive.eval.data.MovieLensFetcher;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fetch}: downloads a MovieLens release from GroupLens into {@code --data-dir}, verifies the
+ * published MD5, unzips it safely and moves it into place only when all went well. A standalone
+ * picocli command with a public no-argument constructor, so that a host CLI can add it as a subcommand.
+ */
+@Command(name = "fetch", mixinStandardHelpOptions = true,
+        description = "Download a MovieLens release (ml-100k, ml-1m, ml-latest-small, ml-20m, ml-25m), verify its checksum, unzip it.")
+public final class FetchCommand implements Callable<Integer> {
+    @Option(names = "--dataset", required = true, description = "ml-100k, ml-1m, ml-latest-small, ml-20m or ml-25m")
+    String dataset;
+
+    @Option(names = "--data-dir", description = "Folder to put <dataset>/ into (default: $ATTENTIVE_DATA_DIR, else ./data)")
+    Path dataDir;
+
+    @Option(names = "--base-url", description = "Where the zips and their .md5 files are (default: "
+            + "https://files.grouplens.org/datasets/movielens/)")
+    URI baseUrl = MovieLensFetcher.OFFICIAL;
+
+    @Option(names = "--force", description = "Replace an existing <data-dir>/<dataset>/")
+    boolean force;
+
+    /** Creates the command (picocli and host CLIs need a public no-argument constructor). */
+    public FetchCommand() {
+    }
+
+    @Override
+    public Integer call() {
+        Path target = dataDir;
+        if (target == null) {
+            String env = System.getenv("ATTENTIVE_DATA_DIR");
+            target = env == null || env.isBlank() ? Path.of("data") : Path.of(env);
+        }
+        System.out.println("Fetching " + baseUrl.resolve(dataset + ".zip") + " into " + target);
+        Path folder = new MovieLensFetcher(baseUrl).fetch(dataset, target, force);
+        System.out.println("Done: " + folder + " (MD5 verified against " + baseUrl.resolve(dataset + ".zip.md5") + ")");
+        return 0;
+    }
+}

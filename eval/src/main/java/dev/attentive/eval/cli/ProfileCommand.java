@@ -1,0 +1,55 @@
+package dev.attentive.eval.cli;
+
+import dev.attentive.api.Dataset;
+import dev.attentive.eval.data.Cleaning;
+import dev.attentive.eval.data.CleaningPolicy;
+import dev.attentive.eval.profile.DatasetProfile;
+import dev.attentive.eval.profile.ProfileReports;
+import dev.attentive.eval.runner.Datasets;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code profile}: loads and cleans a dataset, prints its profile (counts, sparsity, popularity long
+ * tail, activity per user, rating distribution, time range, each feature's cardinality and missing
+ * share) and writes {@code profile.json}, {@code profile.md} and {@code profile.html} with PNG plots
+ * to {@code --out}. A standalone picocli command with a public no-argument constructor, so that a host
+ * CLI can add it as a subcommand.
+ */
+@Command(name = "profile", mixinStandardHelpOptions = true,
+        description = "Profile a dataset: counts, sparsity, long tail, activity, ratings, time, features; with plots.")
+public final class ProfileCommand implements Callable<Integer> {
+    @Option(names = "--dataset", required = true, description = "ml-100k, ml-1m, ml-latest-small, synthetic or spec:FILE")
+    String dataset;
+
+    @Option(names = "--data-dir", description = "Folder holding one sub-folder per dataset (default: $ATTENTIVE_DATA_DIR)")
+    Path dataDir;
+
+    @Option(names = "--out", description = "Output folder (default: results/<dataset>-profile)")
+    Path out;
+
+    @Option(names = "--clean", defaultValue = "", description = "Cleaning policy settings key=value,..., e.g. "
+            + "duplicates=sum-weights,missingRows=drop,missingCategorical=missing-category,missingNumeric=median,activeUserCap=99")
+    String clean;
+
+    /** Creates the command (picocli and host CLIs need a public no-argument constructor). */
+    public ProfileCommand() {
+    }
+
+    @Override
+    public Integer call() {
+        PrintStream log = System.out;
+        CleaningPolicy policy = CleaningPolicy.parse(clean);
+        Dataset raw = Datasets.load(dataset, dataDir);
+        Cleaning.Result cleaned = Cleaning.apply(raw, policy);
+        DatasetProfile profile = DatasetProfile.of(cleaned.data());
+        log.print(ProfileReports.markdown(profile, cleaned.report()));
+        Path folder = out != null ? out : Path.of("results", Datasets.folderName(dataset) + "-profile");
+        ProfileReports.write(profile, cleaned.report(), folder);
+        log.println("Wrote " + folder.resolve("profile.json") + ", profile.md and profile.html");
+        return 0;
+    }
+}
