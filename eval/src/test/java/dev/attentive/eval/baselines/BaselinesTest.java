@@ -51,7 +51,7 @@ class BaselinesTest {
 
     @Test
     void everyBaselineIsRegistered() {
-        assertThat(REGISTRY.names()).contains("random", "pop", "itemknn", "ease", "bpr");
+        assertThat(REGISTRY.names()).contains("random", "pop", "itemknn", "ease", "bpr", "fm");
     }
 
     @Test

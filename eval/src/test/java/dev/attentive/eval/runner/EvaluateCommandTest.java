@@ -77,7 +77,7 @@ class EvaluateCommandTest {
             System.setErr(old);
         }
         assertThat(status).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown model 'nope' (available: bpr, ease, itemknn, pop, random")
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown model 'nope' (available: bpr, ease, fm, itemknn, pop, random")
                 .contains("bpr[colour=red]: unknown setting 'colour' (valid: dim,");
         assertThat(out.resolve("results.json")).doesNotExist();
     }
