@@ -4,6 +4,7 @@ module dev.attentive.examples {
     requires dev.attentive.eval;
     requires dev.attentive.index.lucene;
     requires info.picocli;
+    requires java.logging;
 
     opens dev.attentive.examples to info.picocli;
 }

@@ -1,6 +1,8 @@
 package dev.attentive.examples;
 
 import dev.attentive.eval.cli.EvaluateCommand;
+import dev.attentive.eval.cli.FetchCommand;
+import dev.attentive.eval.cli.ProfileCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "attentive", mixinStandardHelpOptions = true, version = "attentive 0.1.0-SNAPSHOT",
         description = "Two-tower retrieval recommendation with attention, in the JVM.",
-        subcommands = {DemoCommand.class, EvaluateCommand.class, RecommendCommand.class, PluginsCommand.class})
+        subcommands = {DemoCommand.class, EvaluateCommand.class, ProfileCommand.class, FetchCommand.class,
+                RecommendCommand.class, PluginsCommand.class})
 public final class AttentiveCli implements Runnable {
 
     /** Creates the command (for picocli). */
@@ -22,6 +25,8 @@ public final class AttentiveCli implements Runnable {
      * @param args the arguments
      */
     public static void main(String[] args) {
+        // Tribuo logs two INFO lines per trained model through java.util.logging; the CLI's own output says more.
+        java.util.logging.Logger.getLogger("org.tribuo").setLevel(java.util.logging.Level.WARNING);
         System.exit(commandLine().execute(args));
     }
 
