@@ -88,6 +88,8 @@ final class Side {
         float[] fieldVectors;
         float[] mask;
         Attention.Pass historyPass;
+        /** With the fused mean history: per row, the first row of the batch with the same history array. */
+        int[] historyFirst;
         Attention.Pass attentionPass;
         Tower.Pass towerPass;
         /** Tower outputs before normalisation, and their norms. */
@@ -134,7 +136,7 @@ final class Side {
             int n = historyLength;
             float[] pooled;
             if (historyAttention instanceof MeanAttention) {
-                p.historyPass = meanHistory(histories, batch);
+                p.historyPass = meanHistory(histories, batch, p);
             } else {
                 float[] hx = new float[batch * n * dim];
                 float[] hm = new float[batch * n];
@@ -189,20 +191,31 @@ final class Side {
      * {@link MeanAttention}): the same sums in the same order as gathering into a
      * {@code batch x n x dim} buffer and pooling it, without the buffer.
      */
-    private Attention.Pass meanHistory(int[][] histories, int batch) {
+    private Attention.Pass meanHistory(int[][] histories, int batch, Pass p) {
         int n = historyLength;
         float[] table = historyTable.values();
         float[] pooled = new float[batch * dim];
         float[] weights = new float[batch * n];
+        // Rows sharing one history array (a user's static history) are pooled once.
+        java.util.IdentityHashMap<int[], Integer> firstRow = new java.util.IdentityHashMap<>();
+        p.historyFirst = new int[batch];
         for (int b = 0; b < batch; b++) {
             int[] h = histories[b];
             int len = Math.min(n, h.length);
+            Integer first = firstRow.putIfAbsent(h, b);
+            p.historyFirst[b] = first == null ? b : first;
             if (len == 0) {
                 continue;
             }
             float w = 1f / len;
             for (int i = 0; i < len; i++) {
                 weights[b * n + i] = w;
+            }
+            if (first != null) {
+                System.arraycopy(pooled, first * dim, pooled, b * dim, dim);
+                continue;
+            }
+            for (int i = 0; i < len; i++) {
                 Kernels.axpy(w, table, h[i] * dim, pooled, b * dim, dim);
             }
         }
@@ -244,19 +257,22 @@ final class Side {
         if (historyAttention != null) {
             int n = historyLength;
             if (historyAttention instanceof MeanAttention) {
-                // The fused mean: each present item's gradient is the pooled gradient over the count,
-                // the same arithmetic as MeanAttention.backward followed by the scatter, without the
-                // batch x n x dim buffer.
+                // The fused mean: each present item's gradient is the pooled gradient over the count
+                // (MeanAttention.backward followed by the scatter) without the batch x n x dim buffer;
+                // rows sharing a history array sum their gradients first and scatter once.
+                float[] summed = new float[batch * dim];
+                for (int b = 0; b < batch; b++) {
+                    Kernels.axpy(1f, gradFields, (b * fc + tableFields) * dim, summed, p.historyFirst[b] * dim, dim);
+                }
                 for (int b = 0; b < batch; b++) {
                     int[] h = p.histories[b];
                     int len = Math.min(n, h.length);
-                    if (len == 0) {
+                    if (len == 0 || p.historyFirst[b] != b) {
                         continue;
                     }
                     float w = 1f / len;
-                    int g = (b * fc + tableFields) * dim;
                     for (int i = 0; i < len; i++) {
-                        grads.history.add(h[i], w, gradFields, g);
+                        grads.history.add(h[i], w, summed, b * dim);
                     }
                 }
                 return;

@@ -167,4 +167,19 @@ class TwoTowerModelTest {
     private static double sum(List<dev.attentive.api.Explanation.Weight> weights) {
         return weights.stream().mapToDouble(dev.attentive.api.Explanation.Weight::value).sum();
     }
+
+    @Test
+    void attentionSettingsArePassedByPrefixOrString() {
+        var provider = new TwoTowerModelProvider();
+        var config = provider.configure(Map.of("attention.heads", "2", "historyAttention.temperature", "0.5"));
+        assertThat(config.attentionSettings()).isEqualTo("heads=2");
+        assertThat(config.historyAttentionSettings()).isEqualTo("temperature=0.5");
+        assertThat(TwoTowerModelProvider.parseSettings("heads=2; layers=1")).containsExactly(
+                Map.entry("heads", "2"), Map.entry("layers", "1"));
+        assertThatThrownBy(() -> provider.configure(Map.of("attentionSettings", "heads")))
+                .hasMessageContaining("attentionSettings: 'heads' is not key=value");
+        // The mean attention has no settings: an unknown one is refused by the plugin, by name.
+        assertThatThrownBy(() -> train(planted(1), Map.of("attention.heads", "2", "epochs", "1"), new ArrayList<>(), 1))
+                .hasMessageContaining("heads");
+    }
 }
