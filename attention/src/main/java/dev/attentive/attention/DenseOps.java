@@ -117,8 +117,7 @@ final class DenseOps {
         }
     }
 
-    // Double-activation overloads, for field self-attention: its layer norm divides by the spread of
-    // each field's vector, which amplifies float rounding in the activations before it.
+    // Double overloads, for field self-attention's forward pass (see there why in double).
 
     /** {@code sum a[ao + i] * b[bo + i]}. */
     static double dot(double[] a, int ao, double[] b, int bo, int n) {
@@ -176,33 +175,6 @@ final class DenseOps {
     static void axpy(double alpha, double[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) {
             y[yo + i] += (float) (alpha * x[xo + i]);
-        }
-    }
-
-    /** {@code y = W x} for a {@code rows x cols} row-major float {@code W} at {@code wo}. */
-    static void matVec(float[] w, int wo, int rows, int cols, double[] x, int xo, double[] y, int yo) {
-        for (int r = 0; r < rows; r++) {
-            y[yo + r] = dot(w, wo + r * cols, x, xo, cols);
-        }
-    }
-
-    /** {@code dx += W^T dy} for a {@code rows x cols} row-major float {@code W} at {@code wo}. */
-    static void matTVecAdd(float[] w, int wo, int rows, int cols, double[] dy, int dyo, double[] dx, int dxo) {
-        for (int r = 0; r < rows; r++) {
-            double g = dy[dyo + r];
-            if (g != 0) {
-                axpy(g, w, wo + r * cols, dx, dxo, cols);
-            }
-        }
-    }
-
-    /** {@code dW += dy x^T} into a float accumulator {@code rows x cols} at {@code wo}. */
-    static void outerAdd(float[] dw, int wo, int rows, int cols, double[] dy, int dyo, double[] x, int xo) {
-        for (int r = 0; r < rows; r++) {
-            double g = dy[dyo + r];
-            if (g != 0) {
-                axpy(g, x, xo, dw, wo + r * cols, cols);
-            }
         }
     }
 
