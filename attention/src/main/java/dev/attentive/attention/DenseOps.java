@@ -69,6 +69,22 @@ final class DenseOps {
         }
     }
 
+    /**
+     * {@code tanh(x)} rounded to float, through the exp intrinsic: several times faster than
+     * {@link Math#tanh} here, and as accurate after rounding: {@code (1 - e) / (1 + e)} with
+     * {@code e = exp(-2|x|)} loses about {@code 1e-16 / |x|} relative to cancellation, at most
+     * 1e-12 since below {@code |x| = 1e-4} the series {@code x - x^3 / 3} (relative error under
+     * {@code x^4 / 7}) is used instead; both are far below float's 6e-8.
+     */
+    static float tanh(double x) {
+        double ax = Math.abs(x);
+        if (ax < 1e-4) {
+            return (float) (x - x * x * x / 3);
+        }
+        double e = Math.exp(-2 * ax);
+        return (float) Math.copySign((1 - e) / (1 + e), x);
+    }
+
     /** Whether entry {@code i} of a mask (null meaning all present) marks a present field. */
     static boolean present(float[] mask, int i) {
         return mask == null || mask[i] != 0;
