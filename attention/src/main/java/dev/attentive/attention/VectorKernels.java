@@ -37,7 +37,11 @@ final class VectorKernels {
             int bP = bOff + pc * ldb;
             int i = 0;
             for (; i + 3 < m; i += 4) {
-                for (int j = 0; j < nVec; j += NB) {
+                int j = 0;
+                for (; j + 2 * NB <= nVec; j += 2 * NB) {
+                    kernel4x4(kc, a, aP + i * ars, ars, acs, b, bP + j, ldb, c, cOff + i * ldc + j, ldc);
+                }
+                for (; j < nVec; j += NB) {
                     kernel4x2(kc, a, aP + i * ars, ars, acs, b, bP + j, ldb, c, cOff + i * ldc + j, ldc);
                 }
             }
@@ -65,6 +69,79 @@ final class VectorKernels {
                 Kernels.scalar(m, n - j, k, a, aOff, ars, acs, b, bOff + j, ldb, c, cOff + j, ldc);
             }
         }
+    }
+
+    /** Four rows by four vectors of C: 16 accumulators, for wide enough C. */
+    private static void kernel4x4(int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
+            float[] c, int cOff, int ldc) {
+        int c0 = cOff;
+        int c1 = cOff + ldc;
+        int c2 = cOff + 2 * ldc;
+        int c3 = cOff + 3 * ldc;
+        FloatVector r00 = FloatVector.fromArray(S, c, c0);
+        FloatVector r01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector r02 = FloatVector.fromArray(S, c, c0 + 2 * L);
+        FloatVector r03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        FloatVector r10 = FloatVector.fromArray(S, c, c1);
+        FloatVector r11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector r12 = FloatVector.fromArray(S, c, c1 + 2 * L);
+        FloatVector r13 = FloatVector.fromArray(S, c, c1 + 3 * L);
+        FloatVector r20 = FloatVector.fromArray(S, c, c2);
+        FloatVector r21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector r22 = FloatVector.fromArray(S, c, c2 + 2 * L);
+        FloatVector r23 = FloatVector.fromArray(S, c, c2 + 3 * L);
+        FloatVector r30 = FloatVector.fromArray(S, c, c3);
+        FloatVector r31 = FloatVector.fromArray(S, c, c3 + L);
+        FloatVector r32 = FloatVector.fromArray(S, c, c3 + 2 * L);
+        FloatVector r33 = FloatVector.fromArray(S, c, c3 + 3 * L);
+        int a0 = aOff;
+        int a1 = aOff + ars;
+        int a2 = aOff + 2 * ars;
+        int a3 = aOff + 3 * ars;
+        for (int p = 0; p < k; p++) {
+            int bRow = bOff + p * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bRow);
+            FloatVector b1 = FloatVector.fromArray(S, b, bRow + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bRow + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bRow + 3 * L);
+            int ap = p * acs;
+            FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+            r00 = b0.fma(x, r00);
+            r01 = b1.fma(x, r01);
+            r02 = b2.fma(x, r02);
+            r03 = b3.fma(x, r03);
+            x = FloatVector.broadcast(S, a[a1 + ap]);
+            r10 = b0.fma(x, r10);
+            r11 = b1.fma(x, r11);
+            r12 = b2.fma(x, r12);
+            r13 = b3.fma(x, r13);
+            x = FloatVector.broadcast(S, a[a2 + ap]);
+            r20 = b0.fma(x, r20);
+            r21 = b1.fma(x, r21);
+            r22 = b2.fma(x, r22);
+            r23 = b3.fma(x, r23);
+            x = FloatVector.broadcast(S, a[a3 + ap]);
+            r30 = b0.fma(x, r30);
+            r31 = b1.fma(x, r31);
+            r32 = b2.fma(x, r32);
+            r33 = b3.fma(x, r33);
+        }
+        r00.intoArray(c, c0);
+        r01.intoArray(c, c0 + L);
+        r02.intoArray(c, c0 + 2 * L);
+        r03.intoArray(c, c0 + 3 * L);
+        r10.intoArray(c, c1);
+        r11.intoArray(c, c1 + L);
+        r12.intoArray(c, c1 + 2 * L);
+        r13.intoArray(c, c1 + 3 * L);
+        r20.intoArray(c, c2);
+        r21.intoArray(c, c2 + L);
+        r22.intoArray(c, c2 + 2 * L);
+        r23.intoArray(c, c2 + 3 * L);
+        r30.intoArray(c, c3);
+        r31.intoArray(c, c3 + L);
+        r32.intoArray(c, c3 + 2 * L);
+        r33.intoArray(c, c3 + 3 * L);
     }
 
     private static void kernel4x2(int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
@@ -137,7 +214,11 @@ final class VectorKernels {
             int bP = bOff + pc * ldb;
             int i = 0;
             for (; i + 3 < m; i += 4) {
-                for (int j = 0; j < nVec; j += NBD) {
+                int j = 0;
+                for (; j + 2 * NBD <= nVec; j += 2 * NBD) {
+                    kernel4x4(kc, a, aP + i * lda, lda, b, bP + j, ldb, c, cOff + i * ldc + j, ldc);
+                }
+                for (; j < nVec; j += NBD) {
                     kernel4x2(kc, a, aP + i * lda, lda, b, bP + j, ldb, c, cOff + i * ldc + j, ldc);
                 }
             }
@@ -150,6 +231,78 @@ final class VectorKernels {
         if (nVec < n) {
             Kernels.scalar(m, n - nVec, k, a, aOff, lda, b, bOff + nVec, ldb, c, cOff + nVec, ldc);
         }
+    }
+
+    /** Four rows by four vectors of C in double. */
+    private static void kernel4x4(int k, double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c,
+            int cOff, int ldc) {
+        int c0 = cOff;
+        int c1 = cOff + ldc;
+        int c2 = cOff + 2 * ldc;
+        int c3 = cOff + 3 * ldc;
+        DoubleVector r00 = DoubleVector.fromArray(SD, c, c0);
+        DoubleVector r01 = DoubleVector.fromArray(SD, c, c0 + LD);
+        DoubleVector r02 = DoubleVector.fromArray(SD, c, c0 + 2 * LD);
+        DoubleVector r03 = DoubleVector.fromArray(SD, c, c0 + 3 * LD);
+        DoubleVector r10 = DoubleVector.fromArray(SD, c, c1);
+        DoubleVector r11 = DoubleVector.fromArray(SD, c, c1 + LD);
+        DoubleVector r12 = DoubleVector.fromArray(SD, c, c1 + 2 * LD);
+        DoubleVector r13 = DoubleVector.fromArray(SD, c, c1 + 3 * LD);
+        DoubleVector r20 = DoubleVector.fromArray(SD, c, c2);
+        DoubleVector r21 = DoubleVector.fromArray(SD, c, c2 + LD);
+        DoubleVector r22 = DoubleVector.fromArray(SD, c, c2 + 2 * LD);
+        DoubleVector r23 = DoubleVector.fromArray(SD, c, c2 + 3 * LD);
+        DoubleVector r30 = DoubleVector.fromArray(SD, c, c3);
+        DoubleVector r31 = DoubleVector.fromArray(SD, c, c3 + LD);
+        DoubleVector r32 = DoubleVector.fromArray(SD, c, c3 + 2 * LD);
+        DoubleVector r33 = DoubleVector.fromArray(SD, c, c3 + 3 * LD);
+        int a0 = aOff;
+        int a1 = aOff + lda;
+        int a2 = aOff + 2 * lda;
+        int a3 = aOff + 3 * lda;
+        for (int p = 0; p < k; p++) {
+            int bRow = bOff + p * ldb;
+            DoubleVector b0 = DoubleVector.fromArray(SD, b, bRow);
+            DoubleVector b1 = DoubleVector.fromArray(SD, b, bRow + LD);
+            DoubleVector b2 = DoubleVector.fromArray(SD, b, bRow + 2 * LD);
+            DoubleVector b3 = DoubleVector.fromArray(SD, b, bRow + 3 * LD);
+            DoubleVector x = DoubleVector.broadcast(SD, a[a0 + p]);
+            r00 = b0.fma(x, r00);
+            r01 = b1.fma(x, r01);
+            r02 = b2.fma(x, r02);
+            r03 = b3.fma(x, r03);
+            x = DoubleVector.broadcast(SD, a[a1 + p]);
+            r10 = b0.fma(x, r10);
+            r11 = b1.fma(x, r11);
+            r12 = b2.fma(x, r12);
+            r13 = b3.fma(x, r13);
+            x = DoubleVector.broadcast(SD, a[a2 + p]);
+            r20 = b0.fma(x, r20);
+            r21 = b1.fma(x, r21);
+            r22 = b2.fma(x, r22);
+            r23 = b3.fma(x, r23);
+            x = DoubleVector.broadcast(SD, a[a3 + p]);
+            r30 = b0.fma(x, r30);
+            r31 = b1.fma(x, r31);
+            r32 = b2.fma(x, r32);
+            r33 = b3.fma(x, r33);
+        }
+        r00.intoArray(c, c0);
+        r01.intoArray(c, c0 + LD);
+        r02.intoArray(c, c0 + 2 * LD);
+        r03.intoArray(c, c0 + 3 * LD);
+        r10.intoArray(c, c1);
+        r11.intoArray(c, c1 + LD);
+        r12.intoArray(c, c1 + 2 * LD);
+        r13.intoArray(c, c1 + 3 * LD);
+        r20.intoArray(c, c2);
+        r21.intoArray(c, c2 + LD);
+        r22.intoArray(c, c2 + 2 * LD);
+        r23.intoArray(c, c2 + 3 * LD);
+        r30.intoArray(c, c3);
+        r31.intoArray(c, c3 + LD);
+        r32.intoArray(c, c3 + 2 * LD);
+        r33.intoArray(c, c3 + 3 * LD);
     }
 
     private static void kernel4x2(int k, double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c,
