@@ -180,13 +180,6 @@ final class DenseOps {
         }
     }
 
-    /** {@code y[yo + i] += alpha * x[xo + i]}. */
-    static void axpy(double alpha, float[] x, int xo, double[] y, int yo, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yo + i] += alpha * x[xo + i];
-        }
-    }
-
     /** {@code y[yo + i] += alpha * x[xo + i]}, into a float accumulator. */
     static void axpy(double alpha, double[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) {

@@ -22,9 +22,12 @@ import java.util.random.RandomGenerator;
  * matrix times the concatenated query/key/value weights, and the attended values times the output
  * weights, as {@link Kernels} products (and likewise the backward pass), so that the cost is a few
  * dense matrix products instead of small matrix-vector products per field. Only the per-row
- * {@code fields x fields} attention is computed row by row.
+ * {@code fields x fields} attention is computed row by row. Rows are independent, so both passes
+ * run over blocks of {@link #BLOCK} batch rows whose intermediates stay in cache; the weight
+ * gradients accumulate over the blocks.
  *
- * <p>Precision: the forward pass is in double, the backward pass's products in float. The layer
+ * <p>Precision: the forward pass is in double (and keeps float copies of the activations for
+ * backward), the backward pass's products in float. The layer
  * norm divides by each field's spread, so its outputs are O(1) and every float rounding of an
  * activation before the output shows up in the output: with float activations the kit's
  * finite-difference check (step 1e-2, on float outputs) measured 2.0e-3 relative error from that
@@ -34,6 +37,12 @@ import java.util.random.RandomGenerator;
  */
 final class FieldSelfAttention implements Attention {
     private static final float NORM_EPS = 1e-5f;
+    /**
+     * Batch rows per block: the whole forward (and backward) runs block by block, so that the
+     * double intermediates of a block ({@code 32 * fields} field rows) stay in cache and only the
+     * float activations that backward needs are written out.
+     */
+    private static final int BLOCK = 32;
 
     private final int fields;
     private final int dim;
@@ -114,59 +123,74 @@ final class FieldSelfAttention implements Attention {
         DenseOps.checkForward(this, FieldSelfAttentionProvider.NAME, input, mask, batch);
         float[] m = mask == null ? null : Arrays.copyOf(mask, batch * fields);
         SelfPass p = new SelfPass(this, batch, m);
-        int rows = batch * fields;
-        // The input with missing rows zeroed: nothing of a missing field (not even a NaN) reaches a
-        // product, and the products may then run over every row without skipping any.
-        double[] x0 = p.xs[0];
-        for (int r = 0; r < rows; r++) {
-            if (DenseOps.present(m, r)) {
-                for (int d = 0; d < dim; d++) {
-                    x0[r * dim + d] = input[r * dim + d];
+        int w3 = 3 * width;
+        double[][] qkvWeightsT = new double[layers][dim * w3];
+        double[][] outputWeightsT = new double[layers][width * dim];
+        for (int l = 0; l < layers; l++) {
+            Kernels.transpose(wq[l].values(), 0, width, dim, qkvWeightsT[l], 0, w3);
+            Kernels.transpose(wk[l].values(), 0, width, dim, qkvWeightsT[l], width, w3);
+            Kernels.transpose(wv[l].values(), 0, width, dim, qkvWeightsT[l], 2 * width, w3);
+            Kernels.transpose(wo[l].values(), 0, dim, width, outputWeightsT[l], 0, dim);
+        }
+        ForwardScratch s = new ForwardScratch(Math.min(BLOCK, batch) * fields);
+        for (int b0 = 0; b0 < batch; b0 += BLOCK) {
+            int nb = Math.min(BLOCK, batch - b0);
+            int r0 = b0 * fields;
+            int nr = nb * fields;
+            // The input with missing rows zeroed: nothing of a missing field (not even a NaN)
+            // reaches a product, and the products may then run over every row.
+            Arrays.fill(s.x, 0, nr * dim, 0);
+            for (int r = 0; r < nr; r++) {
+                if (DenseOps.present(m, r0 + r)) {
+                    System.arraycopy(input, (r0 + r) * dim, p.xs[0], (r0 + r) * dim, dim);
+                    for (int d = 0; d < dim; d++) {
+                        s.x[r * dim + d] = input[(r0 + r) * dim + d];
+                    }
                 }
             }
+            for (int l = 0; l < layers; l++) {
+                layerForward(p, l, b0, nb, qkvWeightsT[l], outputWeightsT[l], s);
+                double[] t = s.x;
+                s.x = s.y;
+                s.y = t;
+            }
+            pool(p, b0, nb, s);
         }
-        double[] qkvWeightsT = new double[dim * 3 * width];
-        double[] outputWeightsT = new double[width * dim];
-        double[] scores = new double[fields];
-        for (int l = 0; l < layers; l++) {
-            layerForward(p, l, qkvWeightsT, outputWeightsT, scores);
-        }
-        pool(p);
         return p;
     }
 
-    private void layerForward(SelfPass p, int l, double[] qkvWeightsT, double[] outputWeightsT, double[] scores) {
-        int rows = p.batch * fields;
+    /** Layer {@code l} over batch rows {@code [b0, b0 + nb)}: from {@code s.x} into {@code s.y}. */
+    private void layerForward(SelfPass p, int l, int b0, int nb, double[] qkvWeightsT, double[] outputWeightsT,
+            ForwardScratch s) {
+        int r0 = b0 * fields;
+        int nr = nb * fields;
         int w3 = 3 * width;
-        double[] x = p.xs[l];
-        double[] y = p.xs[l + 1];
-        double[] qkv = p.qkv[l];
-        double[] o = p.o[l];
+        double[] x = s.x;
+        double[] qkv = s.qkv;
+        double[] o = s.o;
+        double[] n = s.n;
         double[] probs = p.probs[l];
-        double[] n = p.normed[l];
         float[] mask = p.mask;
         // [Q | K | V] = X [Wq; Wk; Wv]^T, one (rows x dim) . (dim x 3 width) product.
-        Kernels.transpose(wq[l].values(), 0, width, dim, qkvWeightsT, 0, w3);
-        Kernels.transpose(wk[l].values(), 0, width, dim, qkvWeightsT, width, w3);
-        Kernels.transpose(wv[l].values(), 0, width, dim, qkvWeightsT, 2 * width, w3);
-        Kernels.nn(rows, w3, dim, x, 0, dim, qkvWeightsT, 0, w3, qkv, 0, w3, false);
-        for (int b = 0; b < p.batch; b++) {
-            int row = b * fields;
+        Kernels.nn(nr, w3, dim, x, 0, dim, qkvWeightsT, 0, w3, qkv, 0, w3, false);
+        Arrays.fill(o, 0, nr * width, 0);
+        for (int b = 0; b < nb; b++) {
+            int row = b * fields; // within the block
             for (int h = 0; h < heads; h++) {
                 int ho = h * headDim;
                 for (int f = 0; f < fields; f++) {
                     int bf = row + f;
-                    if (!DenseOps.present(mask, bf)) {
+                    if (!DenseOps.present(mask, r0 + bf)) {
                         continue;
                     }
                     int qo = bf * w3 + ho;
                     for (int j = 0; j < fields; j++) {
-                        scores[j] = DenseOps.present(mask, row + j)
+                        s.scores[j] = DenseOps.present(mask, r0 + row + j)
                                 ? attentionScale * Kernels.dot(qkv, qo, qkv, (row + j) * w3 + width + ho, headDim)
                                 : 0;
                     }
-                    int po = ((b * heads + h) * fields + f) * fields;
-                    DenseOps.maskedSoftmax(scores, 0, mask, row, fields, probs, po);
+                    int po = (((b0 + b) * heads + h) * fields + f) * fields;
+                    DenseOps.maskedSoftmax(s.scores, 0, mask, r0 + row, fields, probs, po);
                     for (int j = 0; j < fields; j++) {
                         double a = probs[po + j];
                         if (a != 0) {
@@ -177,16 +201,16 @@ final class FieldSelfAttention implements Attention {
             }
         }
         // z = x + O Wo^T, built in n and normalised there in place.
-        Kernels.transpose(wo[l].values(), 0, dim, width, outputWeightsT, 0, dim);
-        System.arraycopy(x, 0, n, 0, rows * dim);
-        Kernels.nn(rows, dim, width, o, 0, width, outputWeightsT, 0, dim, n, 0, dim, true);
+        System.arraycopy(x, 0, n, 0, nr * dim);
+        Kernels.nn(nr, dim, width, o, 0, width, outputWeightsT, 0, dim, n, 0, dim, true);
         float[] g = gain[l].values();
         float[] beta = shift[l].values();
-        double[] invStd = p.invStd[l];
-        for (int r = 0; r < rows; r++) {
+        double[] y = s.y;
+        for (int r = 0; r < nr; r++) {
             int ro = r * dim;
-            if (!DenseOps.present(mask, r)) {
+            if (!DenseOps.present(mask, r0 + r)) {
                 Arrays.fill(n, ro, ro + dim, 0);
+                Arrays.fill(y, ro, ro + dim, 0);
                 continue;
             }
             double mean = 0;
@@ -200,39 +224,44 @@ final class FieldSelfAttention implements Attention {
                 var += c * c;
             }
             double inv = 1 / Math.sqrt(var / dim + NORM_EPS);
-            invStd[r] = inv;
+            p.invStd[l][r0 + r] = inv;
             for (int d = 0; d < dim; d++) {
                 double nd = (n[ro + d] - mean) * inv;
                 n[ro + d] = nd;
                 y[ro + d] = g[d] * nd + beta[d];
             }
         }
+        // What backward needs, in float.
+        toFloat(qkv, 0, p.qkv[l], r0 * w3, nr * w3);
+        toFloat(o, 0, p.o[l], r0 * width, nr * width);
+        toFloat(n, 0, p.normed[l], r0 * dim, nr * dim);
+        toFloat(y, 0, p.xs[l + 1], r0 * dim, nr * dim);
     }
 
-    private void pool(SelfPass p) {
-        double[] y = p.xs[layers];
+    /** Pools batch rows {@code [b0, b0 + nb)} of the top layer, {@code s.x}. */
+    private void pool(SelfPass p, int b0, int nb, ForwardScratch s) {
+        double[] y = s.x;
         float[] q = poolQuery.values();
-        double[] out = new double[dim];
-        for (int b = 0; b < p.batch; b++) {
-            int row = b * fields;
+        double[] out = s.out;
+        for (int b = 0; b < nb; b++) {
+            int row = (b0 + b) * fields;
             for (int f = 0; f < fields; f++) {
-                int bf = row + f;
-                if (DenseOps.present(p.mask, bf)) {
-                    double s = poolScale * DenseOps.dot(q, 0, y, bf * dim, dim);
-                    p.poolScores[bf] = poolBias == null ? s : s + poolBias.values()[f];
+                if (DenseOps.present(p.mask, row + f)) {
+                    double sc = poolScale * DenseOps.dot(q, 0, y, (b * fields + f) * dim, dim);
+                    s.scores[f] = poolBias == null ? sc : sc + poolBias.values()[f];
                 }
             }
-            if (DenseOps.maskedSoftmax(p.poolScores, row, p.mask, row, fields, p.poolWeights, row)) {
+            if (DenseOps.maskedSoftmax(s.scores, 0, p.mask, row, fields, p.poolWeights, row)) {
                 Arrays.fill(out, 0);
                 for (int f = 0; f < fields; f++) {
                     double w = p.poolWeights[row + f];
                     p.weights[row + f] = (float) w;
                     if (w != 0) {
-                        DenseOps.axpy(w, y, (row + f) * dim, out, 0, dim);
+                        DenseOps.axpy(w, y, (b * fields + f) * dim, out, 0, dim);
                     }
                 }
                 for (int d = 0; d < dim; d++) {
-                    p.output[b * dim + d] = (float) out[d];
+                    p.output[(b0 + b) * dim + d] = (float) out[d];
                 }
             }
         }
@@ -244,16 +273,45 @@ final class FieldSelfAttention implements Attention {
             throw DenseOps.foreignPass(FieldSelfAttentionProvider.NAME, pass);
         }
         DenseOps.checkBackward(this, FieldSelfAttentionProvider.NAME, p.batch, gradOutput, gradFields);
-        int rows = p.batch * fields;
-        Scratch s = new Scratch(rows);
+        BackwardScratch s = new BackwardScratch(Math.min(BLOCK, p.batch) * fields);
+        for (int b0 = 0; b0 < p.batch; b0 += BLOCK) {
+            int nb = Math.min(BLOCK, p.batch - b0);
+            int r0 = b0 * fields;
+            poolBackward(p, b0, nb, gradOutput, s, gradients);
+            for (int l = layers - 1; l >= 0; l--) {
+                layerBackward(p, l, r0, nb * fields, s, gradients);
+                float[] t = s.dy;
+                s.dy = s.dx;
+                s.dx = t;
+            }
+            for (int r = 0; r < nb * fields; r++) {
+                if (DenseOps.present(p.mask, r0 + r)) {
+                    DenseOps.axpy(1f, s.dy, r * dim, gradFields, (r0 + r) * dim, dim);
+                }
+            }
+        }
+        for (int l = 0; l < layers; l++) {
+            float[] gGain = gradients.of(gain[l]);
+            float[] gShift = gradients.of(shift[l]);
+            for (int d = 0; d < dim; d++) {
+                gGain[d] += (float) s.gGain[l * dim + d];
+                gShift[d] += (float) s.gShift[l * dim + d];
+            }
+        }
+    }
+
+    /** Back through the pooling of batch rows {@code [b0, b0 + nb)}: sets {@code s.dy}. */
+    private void poolBackward(SelfPass p, int b0, int nb, float[] gradOutput, BackwardScratch s,
+            Gradients gradients) {
         float[] gQuery = gradients.of(poolQuery);
         float[] gBias = poolBias == null ? null : gradients.of(poolBias);
-        double[] top = p.xs[layers];
+        float[] top = p.xs[layers];
         double[] w = p.poolWeights;
         float[] q = poolQuery.values();
-        for (int b = 0; b < p.batch; b++) {
-            int row = b * fields;
-            int go = b * dim;
+        Arrays.fill(s.dy, 0, nb * fields * dim, 0f);
+        for (int b = 0; b < nb; b++) {
+            int row = (b0 + b) * fields;
+            int go = (b0 + b) * dim;
             boolean any = false;
             for (int f = 0; f < fields; f++) {
                 int bf = row + f;
@@ -276,7 +334,7 @@ final class FieldSelfAttention implements Attention {
                 }
                 double g = s.ds[f];
                 double gs = g * poolScale;
-                int yo = bf * dim;
+                int yo = (b * fields + f) * dim;
                 for (int d = 0; d < dim; d++) {
                     s.dy[yo + d] = (float) (wf * gradOutput[go + d] + gs * q[d]);
                 }
@@ -284,31 +342,17 @@ final class FieldSelfAttention implements Attention {
                     if (gBias != null) {
                         gBias[f] += (float) g;
                     }
-                    DenseOps.axpy(gs, top, yo, gQuery, 0, dim);
+                    DenseOps.axpy((float) gs, top, bf * dim, gQuery, 0, dim);
                 }
-            }
-        }
-        for (int l = layers - 1; l >= 0; l--) {
-            layerBackward(p, l, s, gradients);
-            float[] t = s.dy;
-            s.dy = s.dx;
-            s.dx = t;
-        }
-        for (int r = 0; r < rows; r++) {
-            if (DenseOps.present(p.mask, r)) {
-                DenseOps.axpy(1f, s.dy, r * dim, gradFields, r * dim, dim);
             }
         }
     }
 
-    /** Back through layer {@code l}: reads {@code s.dy}, overwrites {@code s.dx}. */
-    private void layerBackward(SelfPass p, int l, Scratch s, Gradients gradients) {
-        int rows = p.batch * fields;
+    /** Back through layer {@code l} for rows {@code [r0, r0 + nr)}: reads {@code s.dy}, overwrites {@code s.dx}. */
+    private void layerBackward(SelfPass p, int l, int r0, int nr, BackwardScratch s, Gradients gradients) {
         int w3 = 3 * width;
-        double[] x = p.xs[l];
-        double[] qkv = p.qkv[l];
-        double[] o = p.o[l];
-        double[] n = p.normed[l];
+        float[] qkv = p.qkv[l];
+        float[] n = p.normed[l];
         double[] probs = p.probs[l];
         double[] invStd = p.invStd[l];
         float[] mask = p.mask;
@@ -316,12 +360,11 @@ final class FieldSelfAttention implements Attention {
         float[] dy = s.dy;
         float[] dz = s.dx; // dz is also the residual part of dx
         // Layer norm: y = gain * n + bias, n = (z - mean) * invStd.
-        double[] gGain = new double[dim];
-        double[] gShift = new double[dim];
-        double[] dn = new double[dim];
-        for (int r = 0; r < rows; r++) {
+        int go = l * dim;
+        for (int r = 0; r < nr; r++) {
             int ro = r * dim;
-            if (!DenseOps.present(mask, r)) {
+            int no = (r0 + r) * dim;
+            if (!DenseOps.present(mask, r0 + r)) {
                 Arrays.fill(dz, ro, ro + dim, 0f);
                 continue;
             }
@@ -329,51 +372,45 @@ final class FieldSelfAttention implements Attention {
             double meanDnN = 0;
             for (int d = 0; d < dim; d++) {
                 double dyd = dy[ro + d];
-                double nd = n[ro + d];
-                gGain[d] += dyd * nd;
-                gShift[d] += dyd;
-                dn[d] = dyd * g[d];
-                meanDn += dn[d];
-                meanDnN += dn[d] * nd;
+                double nd = n[no + d];
+                s.gGain[go + d] += dyd * nd;
+                s.gShift[go + d] += dyd;
+                double dn = dyd * g[d];
+                s.dn[d] = dn;
+                meanDn += dn;
+                meanDnN += dn * nd;
             }
             meanDn /= dim;
             meanDnN /= dim;
-            double inv = invStd[r];
+            double inv = invStd[r0 + r];
             for (int d = 0; d < dim; d++) {
-                dz[ro + d] = (float) (inv * (dn[d] - meanDn - n[ro + d] * meanDnN));
+                dz[ro + d] = (float) (inv * (s.dn[d] - meanDn - n[no + d] * meanDnN));
             }
         }
-        float[] gGainAcc = gradients.of(gain[l]);
-        float[] gShiftAcc = gradients.of(shift[l]);
-        for (int d = 0; d < dim; d++) {
-            gGainAcc[d] += (float) gGain[d];
-            gShiftAcc[d] += (float) gShift[d];
-        }
         // z = x + O Wo^T: dWo += dz^T O, dO = dz Wo.
-        toFloat(o, s.oF, rows * width);
-        Kernels.tn(dim, width, rows, dz, 0, dim, s.oF, 0, width, gradients.of(wo[l]), 0, width, true);
-        Kernels.nn(rows, width, dim, dz, 0, dim, wo[l].values(), 0, width, s.dO, 0, width, false);
+        Kernels.tn(dim, width, nr, dz, 0, dim, p.o[l], r0 * width, width, gradients.of(wo[l]), 0, width, true);
+        Kernels.nn(nr, width, dim, dz, 0, dim, wo[l].values(), 0, width, s.dO, 0, width, false);
         float[] dqkv = s.dqkv;
-        Arrays.fill(dqkv, 0f);
-        float[] qkvF = s.qkvF;
-        toFloat(qkv, qkvF, rows * w3);
-        for (int b = 0; b < p.batch; b++) {
-            int row = b * fields;
+        Arrays.fill(dqkv, 0, nr * w3, 0f);
+        int nb = nr / fields;
+        int b0 = r0 / fields;
+        for (int b = 0; b < nb; b++) {
+            int row = b * fields; // within the block
             for (int h = 0; h < heads; h++) {
                 int ho = h * headDim;
                 for (int f = 0; f < fields; f++) {
                     int bf = row + f;
-                    if (!DenseOps.present(mask, bf)) {
+                    if (!DenseOps.present(mask, r0 + bf)) {
                         continue;
                     }
-                    int po = ((b * heads + h) * fields + f) * fields;
+                    int po = (((b0 + b) * heads + h) * fields + f) * fields;
                     int qo = bf * w3 + ho;
                     int dOo = bf * width + ho;
                     for (int j = 0; j < fields; j++) {
                         double a = probs[po + j];
                         if (a != 0) {
                             int vo = (row + j) * w3 + 2 * width + ho;
-                            s.dp[j] = Kernels.dot(s.dO, dOo, qkvF, vo, headDim);
+                            s.dp[j] = Kernels.dot(s.dO, dOo, qkv, r0 * w3 + vo, headDim);
                             Kernels.axpy((float) a, s.dO, dOo, dqkv, vo, headDim);
                         } else {
                             s.dp[j] = 0;
@@ -384,68 +421,86 @@ final class FieldSelfAttention implements Attention {
                         float d = (float) (s.ds[j] * attentionScale);
                         if (d != 0) {
                             int ko = (row + j) * w3 + width + ho;
-                            Kernels.axpy(d, qkvF, ko, dqkv, qo, headDim);
-                            Kernels.axpy(d, qkvF, qo, dqkv, ko, headDim);
+                            Kernels.axpy(d, qkv, r0 * w3 + ko, dqkv, qo, headDim);
+                            Kernels.axpy(d, qkv, r0 * w3 + qo, dqkv, ko, headDim);
                         }
                     }
                 }
             }
         }
         // [Q | K | V] = X [Wq; Wk; Wv]^T: dW += dQKV^T X per block, dx += dQKV [Wq; Wk; Wv].
-        toFloat(x, s.xF, rows * dim);
-        Kernels.tn(width, dim, rows, dqkv, 0, w3, s.xF, 0, dim, gradients.of(wq[l]), 0, dim, true);
-        Kernels.tn(width, dim, rows, dqkv, width, w3, s.xF, 0, dim, gradients.of(wk[l]), 0, dim, true);
-        Kernels.tn(width, dim, rows, dqkv, 2 * width, w3, s.xF, 0, dim, gradients.of(wv[l]), 0, dim, true);
+        float[] x = p.xs[l];
+        Kernels.tn(width, dim, nr, dqkv, 0, w3, x, r0 * dim, dim, gradients.of(wq[l]), 0, dim, true);
+        Kernels.tn(width, dim, nr, dqkv, width, w3, x, r0 * dim, dim, gradients.of(wk[l]), 0, dim, true);
+        Kernels.tn(width, dim, nr, dqkv, 2 * width, w3, x, r0 * dim, dim, gradients.of(wv[l]), 0, dim, true);
         int block = width * dim;
         System.arraycopy(wq[l].values(), 0, s.qkvWeights, 0, block);
         System.arraycopy(wk[l].values(), 0, s.qkvWeights, block, block);
         System.arraycopy(wv[l].values(), 0, s.qkvWeights, 2 * block, block);
-        Kernels.nn(rows, dim, w3, dqkv, 0, w3, s.qkvWeights, 0, dim, dz, 0, dim, true);
+        Kernels.nn(nr, dim, w3, dqkv, 0, w3, s.qkvWeights, 0, dim, dz, 0, dim, true);
     }
 
-    private static void toFloat(double[] from, float[] to, int n) {
+    private static void toFloat(double[] from, int fromOff, float[] to, int toOff, int n) {
         for (int i = 0; i < n; i++) {
-            to[i] = (float) from[i];
+            to[toOff + i] = (float) from[fromOff + i];
         }
     }
 
-    /** Per-backward-call buffers; the float ones feed the float products. */
-    private final class Scratch {
+    /** A forward call's double buffers for one block of rows. */
+    private final class ForwardScratch {
+        double[] x;
+        double[] y;
+        final double[] qkv;
+        final double[] o;
+        final double[] n;
+        final double[] out = new double[dim];
+        final double[] scores = new double[fields];
+
+        ForwardScratch(int rows) {
+            x = new double[rows * dim];
+            y = new double[rows * dim];
+            qkv = new double[rows * 3 * width];
+            o = new double[rows * width];
+            n = new double[rows * dim];
+        }
+    }
+
+    /** A backward call's float buffers for one block of rows, and its layer-norm accumulators. */
+    private final class BackwardScratch {
         float[] dy;
         float[] dx;
         final float[] dqkv;
         final float[] dO;
-        final float[] xF;
-        final float[] oF;
-        final float[] qkvF;
         final float[] qkvWeights = new float[3 * width * dim];
+        final double[] gGain = new double[layers * dim];
+        final double[] gShift = new double[layers * dim];
+        final double[] dn = new double[dim];
         final double[] dw = new double[fields];
         final double[] ds = new double[fields];
         final double[] dp = new double[fields];
 
-        Scratch(int rows) {
+        BackwardScratch(int rows) {
             dy = new float[rows * dim];
             dx = new float[rows * dim];
             dqkv = new float[rows * 3 * width];
             dO = new float[rows * width];
-            xF = new float[rows * dim];
-            oF = new float[rows * width];
-            qkvF = new float[rows * 3 * width];
         }
     }
 
-    /** The pass of a batch: every activation that backward needs, in double. */
+    /**
+     * The pass of a batch: the float copies of the activations that backward needs (the forward
+     * itself runs in double), the attention and pooling probabilities and the inverse spreads.
+     */
     static final class SelfPass implements Pass {
         private final FieldSelfAttention owner;
         private final int batch;
         private final float[] mask;
-        private final double[][] xs; // layers + 1 activations; xs[0] is the input with missing rows zeroed
-        private final double[][] qkv; // per row: query | key | value, each heads * headDim wide
-        private final double[][] o;
+        private final float[][] xs; // layers + 1 activations; xs[0] is the input with missing rows zeroed
+        private final float[][] qkv; // per row: query | key | value, each heads * headDim wide
+        private final float[][] o;
         private final double[][] probs;
-        private final double[][] normed;
+        private final float[][] normed;
         private final double[][] invStd;
-        private final double[] poolScores;
         private final double[] poolWeights;
         private final float[] weights;
         private final float[] output;
@@ -455,13 +510,12 @@ final class FieldSelfAttention implements Attention {
             this.batch = batch;
             this.mask = mask;
             int rows = batch * a.fields;
-            xs = new double[a.layers + 1][rows * a.dim];
-            qkv = new double[a.layers][rows * 3 * a.width];
-            o = new double[a.layers][rows * a.width];
+            xs = new float[a.layers + 1][rows * a.dim];
+            qkv = new float[a.layers][rows * 3 * a.width];
+            o = new float[a.layers][rows * a.width];
             probs = new double[a.layers][rows * a.heads * a.fields];
-            normed = new double[a.layers][rows * a.dim];
+            normed = new float[a.layers][rows * a.dim];
             invStd = new double[a.layers][rows];
-            poolScores = new double[rows];
             poolWeights = new double[rows];
             weights = new float[rows];
             output = new float[batch * a.dim];
