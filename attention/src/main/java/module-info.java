@@ -5,6 +5,7 @@
  */
 module dev.attentive.attention {
     requires transitive dev.attentive.api;
+    requires static jdk.incubator.vector;
 
     exports dev.attentive.attention;
 

@@ -69,6 +69,22 @@ final class DenseOps {
         }
     }
 
+    /**
+     * {@code tanh(x)} rounded to float, through the exp intrinsic: several times faster than
+     * {@link Math#tanh} here, and as accurate after rounding: {@code (1 - e) / (1 + e)} with
+     * {@code e = exp(-2|x|)} loses about {@code 1e-16 / |x|} relative to cancellation, at most
+     * 1e-12 since below {@code |x| = 1e-4} the series {@code x - x^3 / 3} (relative error under
+     * {@code x^4 / 7}) is used instead; both are far below float's 6e-8.
+     */
+    static float tanh(double x) {
+        double ax = Math.abs(x);
+        if (ax < 1e-4) {
+            return (float) (x - x * x * x / 3);
+        }
+        double e = Math.exp(-2 * ax);
+        return (float) Math.copySign((1 - e) / (1 + e), x);
+    }
+
     /** Whether entry {@code i} of a mask (null meaning all present) marks a present field. */
     static boolean present(float[] mask, int i) {
         return mask == null || mask[i] != 0;
@@ -117,8 +133,7 @@ final class DenseOps {
         }
     }
 
-    // Double-activation overloads, for field self-attention: its layer norm divides by the spread of
-    // each field's vector, which amplifies float rounding in the activations before it.
+    // Double overloads, for field self-attention's forward pass (see there why in double).
 
     /** {@code sum a[ao + i] * b[bo + i]}. */
     static double dot(double[] a, int ao, double[] b, int bo, int n) {
@@ -165,44 +180,10 @@ final class DenseOps {
         }
     }
 
-    /** {@code y[yo + i] += alpha * x[xo + i]}. */
-    static void axpy(double alpha, float[] x, int xo, double[] y, int yo, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yo + i] += alpha * x[xo + i];
-        }
-    }
-
     /** {@code y[yo + i] += alpha * x[xo + i]}, into a float accumulator. */
     static void axpy(double alpha, double[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) {
             y[yo + i] += (float) (alpha * x[xo + i]);
-        }
-    }
-
-    /** {@code y = W x} for a {@code rows x cols} row-major float {@code W} at {@code wo}. */
-    static void matVec(float[] w, int wo, int rows, int cols, double[] x, int xo, double[] y, int yo) {
-        for (int r = 0; r < rows; r++) {
-            y[yo + r] = dot(w, wo + r * cols, x, xo, cols);
-        }
-    }
-
-    /** {@code dx += W^T dy} for a {@code rows x cols} row-major float {@code W} at {@code wo}. */
-    static void matTVecAdd(float[] w, int wo, int rows, int cols, double[] dy, int dyo, double[] dx, int dxo) {
-        for (int r = 0; r < rows; r++) {
-            double g = dy[dyo + r];
-            if (g != 0) {
-                axpy(g, w, wo + r * cols, dx, dxo, cols);
-            }
-        }
-    }
-
-    /** {@code dW += dy x^T} into a float accumulator {@code rows x cols} at {@code wo}. */
-    static void outerAdd(float[] dw, int wo, int rows, int cols, double[] dy, int dyo, double[] x, int xo) {
-        for (int r = 0; r < rows; r++) {
-            double g = dy[dyo + r];
-            if (g != 0) {
-                axpy(g, x, xo, dw, wo + r * cols, cols);
-            }
         }
     }
 

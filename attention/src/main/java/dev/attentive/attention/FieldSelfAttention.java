@@ -16,12 +16,33 @@ import java.util.random.RandomGenerator;
  * (residual) and layer-normalised. Missing fields neither attend nor are attended to (their rows
  * stay zero). A learned query then pools the attended fields exactly as {@code attention-pooling}
  * does; its softmax weights are the exposed per-field weights and {@code outputDim == dim}.
- * Parameters are only read during passes; all per-pass state lives in the {@link Pass}. Activations
- * are kept in double: the layer norm divides by each field's spread and so amplifies rounding, and
- * in float that rounding alone exceeds the gradient check's tolerance.
+ * Parameters are only read during passes; all per-pass state lives in the {@link Pass}.
+ *
+ * <p>The projections run over the whole batch at once: the {@code (batch * fields) x dim} field
+ * matrix times the concatenated query/key/value weights, and the attended values times the output
+ * weights, as {@link Kernels} products (and likewise the backward pass), so that the cost is a few
+ * dense matrix products instead of small matrix-vector products per field. Only the per-row
+ * {@code fields x fields} attention is computed row by row. Rows are independent, so both passes
+ * run over blocks of {@link #BLOCK} batch rows whose intermediates stay in cache; the weight
+ * gradients accumulate over the blocks.
+ *
+ * <p>Precision: the forward pass is in double (and keeps float copies of the activations for
+ * backward), the backward pass's products in float. The layer
+ * norm divides by each field's spread, so its outputs are O(1) and every float rounding of an
+ * activation before the output shows up in the output: with float activations the kit's
+ * finite-difference check (step 1e-2, on float outputs) measured 2.0e-3 relative error from that
+ * noise alone against 1.0e-3 from the final rounding to float, over its tolerance of 1e-3 at every
+ * step tried (5e-3, 1e-2, 2e-2). The gradients need no such care: float rounding in backward is
+ * about 1e-6 relative (checked against a double reference in FieldSelfAttentionGradientTest).
  */
 final class FieldSelfAttention implements Attention {
     private static final float NORM_EPS = 1e-5f;
+    /**
+     * Batch rows per block: the whole forward (and backward) runs block by block, so that the
+     * double intermediates of a block ({@code 32 * fields} field rows) stay in cache and only the
+     * float activations that backward needs are written out.
+     */
+    private static final int BLOCK = 32;
 
     private final int fields;
     private final int dim;
@@ -100,114 +121,148 @@ final class FieldSelfAttention implements Attention {
     @Override
     public Pass forward(float[] input, float[] mask, int batch, boolean training, RandomGenerator random) {
         DenseOps.checkForward(this, FieldSelfAttentionProvider.NAME, input, mask, batch);
-        SelfPass p = new SelfPass(this, batch, mask == null ? null : Arrays.copyOf(mask, batch * fields));
-        for (int i = 0; i < batch * fields * dim; i++) {
-            p.xs[0][i] = input[i];
+        float[] m = mask == null ? null : Arrays.copyOf(mask, batch * fields);
+        SelfPass p = new SelfPass(this, batch, m);
+        int w3 = 3 * width;
+        double[][] qkvWeightsT = new double[layers][dim * w3];
+        double[][] outputWeightsT = new double[layers][width * dim];
+        for (int l = 0; l < layers; l++) {
+            Kernels.transpose(wq[l].values(), 0, width, dim, qkvWeightsT[l], 0, w3);
+            Kernels.transpose(wk[l].values(), 0, width, dim, qkvWeightsT[l], width, w3);
+            Kernels.transpose(wv[l].values(), 0, width, dim, qkvWeightsT[l], 2 * width, w3);
+            Kernels.transpose(wo[l].values(), 0, dim, width, outputWeightsT[l], 0, dim);
         }
-        double[] scores = new double[fields];
-        double[] z = new double[dim];
-        for (int b = 0; b < batch; b++) {
-            for (int l = 0; l < layers; l++) {
-                layerForward(p, l, b, scores, z);
+        ForwardScratch s = new ForwardScratch(Math.min(BLOCK, batch) * fields);
+        for (int b0 = 0; b0 < batch; b0 += BLOCK) {
+            int nb = Math.min(BLOCK, batch - b0);
+            int r0 = b0 * fields;
+            int nr = nb * fields;
+            // The input with missing rows zeroed: nothing of a missing field (not even a NaN)
+            // reaches a product, and the products may then run over every row.
+            Arrays.fill(s.x, 0, nr * dim, 0);
+            for (int r = 0; r < nr; r++) {
+                if (DenseOps.present(m, r0 + r)) {
+                    System.arraycopy(input, (r0 + r) * dim, p.xs[0], (r0 + r) * dim, dim);
+                    for (int d = 0; d < dim; d++) {
+                        s.x[r * dim + d] = input[(r0 + r) * dim + d];
+                    }
+                }
             }
-            pool(p, b, z);
+            for (int l = 0; l < layers; l++) {
+                layerForward(p, l, b0, nb, qkvWeightsT[l], outputWeightsT[l], s);
+                double[] t = s.x;
+                s.x = s.y;
+                s.y = t;
+            }
+            pool(p, b0, nb, s);
         }
         return p;
     }
 
-    private void layerForward(SelfPass p, int l, int b, double[] scores, double[] z) {
-        double[] x = p.xs[l];
-        double[] y = p.xs[l + 1];
-        double[] q = p.q[l];
-        double[] k = p.k[l];
-        double[] v = p.v[l];
-        double[] o = p.o[l];
+    /** Layer {@code l} over batch rows {@code [b0, b0 + nb)}: from {@code s.x} into {@code s.y}. */
+    private void layerForward(SelfPass p, int l, int b0, int nb, double[] qkvWeightsT, double[] outputWeightsT,
+            ForwardScratch s) {
+        int r0 = b0 * fields;
+        int nr = nb * fields;
+        int w3 = 3 * width;
+        double[] x = s.x;
+        double[] qkv = s.qkv;
+        double[] o = s.o;
+        double[] n = s.n;
         double[] probs = p.probs[l];
         float[] mask = p.mask;
-        int row = b * fields;
-        for (int f = 0; f < fields; f++) {
-            int bf = row + f;
-            if (!DenseOps.present(mask, bf)) {
-                continue;
-            }
-            DenseOps.matVec(wq[l].values(), 0, width, dim, x, bf * dim, q, bf * width);
-            DenseOps.matVec(wk[l].values(), 0, width, dim, x, bf * dim, k, bf * width);
-            DenseOps.matVec(wv[l].values(), 0, width, dim, x, bf * dim, v, bf * width);
-        }
-        for (int h = 0; h < heads; h++) {
-            int ho = h * headDim;
-            for (int f = 0; f < fields; f++) {
-                int bf = row + f;
-                if (!DenseOps.present(mask, bf)) {
-                    continue;
-                }
-                for (int j = 0; j < fields; j++) {
-                    scores[j] = DenseOps.present(mask, row + j)
-                            ? attentionScale * DenseOps.dot(q, bf * width + ho, k, (row + j) * width + ho, headDim)
-                            : 0;
-                }
-                int po = ((b * heads + h) * fields + f) * fields;
-                DenseOps.maskedSoftmax(scores, 0, mask, row, fields, probs, po);
-                for (int j = 0; j < fields; j++) {
-                    double a = probs[po + j];
-                    if (a != 0) {
-                        DenseOps.axpy(a, v, (row + j) * width + ho, o, bf * width + ho, headDim);
+        // [Q | K | V] = X [Wq; Wk; Wv]^T, one (rows x dim) . (dim x 3 width) product.
+        Kernels.nn(nr, w3, dim, x, 0, dim, qkvWeightsT, 0, w3, qkv, 0, w3, false);
+        Arrays.fill(o, 0, nr * width, 0);
+        for (int b = 0; b < nb; b++) {
+            int row = b * fields; // within the block
+            for (int h = 0; h < heads; h++) {
+                int ho = h * headDim;
+                for (int f = 0; f < fields; f++) {
+                    int bf = row + f;
+                    if (!DenseOps.present(mask, r0 + bf)) {
+                        continue;
+                    }
+                    int qo = bf * w3 + ho;
+                    for (int j = 0; j < fields; j++) {
+                        s.scores[j] = DenseOps.present(mask, r0 + row + j)
+                                ? attentionScale * Kernels.dot(qkv, qo, qkv, (row + j) * w3 + width + ho, headDim)
+                                : 0;
+                    }
+                    int po = (((b0 + b) * heads + h) * fields + f) * fields;
+                    DenseOps.maskedSoftmax(s.scores, 0, mask, r0 + row, fields, probs, po);
+                    for (int j = 0; j < fields; j++) {
+                        double a = probs[po + j];
+                        if (a != 0) {
+                            Kernels.axpy(a, qkv, (row + j) * w3 + 2 * width + ho, o, bf * width + ho, headDim);
+                        }
                     }
                 }
             }
         }
+        // z = x + O Wo^T, built in n and normalised there in place.
+        System.arraycopy(x, 0, n, 0, nr * dim);
+        Kernels.nn(nr, dim, width, o, 0, width, outputWeightsT, 0, dim, n, 0, dim, true);
         float[] g = gain[l].values();
         float[] beta = shift[l].values();
-        for (int f = 0; f < fields; f++) {
-            int bf = row + f;
-            if (!DenseOps.present(mask, bf)) {
+        double[] y = s.y;
+        for (int r = 0; r < nr; r++) {
+            int ro = r * dim;
+            if (!DenseOps.present(mask, r0 + r)) {
+                Arrays.fill(n, ro, ro + dim, 0);
+                Arrays.fill(y, ro, ro + dim, 0);
                 continue;
             }
-            DenseOps.matVec(wo[l].values(), 0, dim, width, o, bf * width, z, 0);
             double mean = 0;
             for (int d = 0; d < dim; d++) {
-                z[d] += x[bf * dim + d];
-                mean += z[d];
+                mean += n[ro + d];
             }
             mean /= dim;
             double var = 0;
             for (int d = 0; d < dim; d++) {
-                double c = z[d] - mean;
+                double c = n[ro + d] - mean;
                 var += c * c;
             }
             double inv = 1 / Math.sqrt(var / dim + NORM_EPS);
-            p.invStd[l][bf] = inv;
-            double[] n = p.normed[l];
+            p.invStd[l][r0 + r] = inv;
             for (int d = 0; d < dim; d++) {
-                double nd = (z[d] - mean) * inv;
-                n[bf * dim + d] = nd;
-                y[bf * dim + d] = g[d] * nd + beta[d];
+                double nd = (n[ro + d] - mean) * inv;
+                n[ro + d] = nd;
+                y[ro + d] = g[d] * nd + beta[d];
             }
         }
+        // What backward needs, in float.
+        toFloat(qkv, 0, p.qkv[l], r0 * w3, nr * w3);
+        toFloat(o, 0, p.o[l], r0 * width, nr * width);
+        toFloat(n, 0, p.normed[l], r0 * dim, nr * dim);
+        toFloat(y, 0, p.xs[l + 1], r0 * dim, nr * dim);
     }
 
-    private void pool(SelfPass p, int b, double[] out) {
-        double[] y = p.xs[layers];
-        int row = b * fields;
-        for (int f = 0; f < fields; f++) {
-            int bf = row + f;
-            if (DenseOps.present(p.mask, bf)) {
-                double s = poolScale * DenseOps.dot(poolQuery.values(), 0, y, bf * dim, dim);
-                p.poolScores[bf] = poolBias == null ? s : s + poolBias.values()[f];
-            }
-        }
-        if (DenseOps.maskedSoftmax(p.poolScores, row, p.mask, row, fields, p.poolWeights, row)) {
-            java.util.Arrays.fill(out, 0);
+    /** Pools batch rows {@code [b0, b0 + nb)} of the top layer, {@code s.x}. */
+    private void pool(SelfPass p, int b0, int nb, ForwardScratch s) {
+        double[] y = s.x;
+        float[] q = poolQuery.values();
+        double[] out = s.out;
+        for (int b = 0; b < nb; b++) {
+            int row = (b0 + b) * fields;
             for (int f = 0; f < fields; f++) {
-                double w = p.poolWeights[row + f];
-                p.weights[row + f] = (float) w;
-                if (w != 0) {
-                    DenseOps.axpy(w, y, (row + f) * dim, out, 0, dim);
+                if (DenseOps.present(p.mask, row + f)) {
+                    double sc = poolScale * DenseOps.dot(q, 0, y, (b * fields + f) * dim, dim);
+                    s.scores[f] = poolBias == null ? sc : sc + poolBias.values()[f];
                 }
             }
-            for (int d = 0; d < dim; d++) {
-                p.exactOutput[b * dim + d] = out[d];
-                p.output[b * dim + d] = (float) out[d];
+            if (DenseOps.maskedSoftmax(s.scores, 0, p.mask, row, fields, p.poolWeights, row)) {
+                Arrays.fill(out, 0);
+                for (int f = 0; f < fields; f++) {
+                    double w = p.poolWeights[row + f];
+                    p.weights[row + f] = (float) w;
+                    if (w != 0) {
+                        DenseOps.axpy(w, y, (b * fields + f) * dim, out, 0, dim);
+                    }
+                }
+                for (int d = 0; d < dim; d++) {
+                    p.output[(b0 + b) * dim + d] = (float) out[d];
+                }
             }
         }
     }
@@ -218,21 +273,51 @@ final class FieldSelfAttention implements Attention {
             throw DenseOps.foreignPass(FieldSelfAttentionProvider.NAME, pass);
         }
         DenseOps.checkBackward(this, FieldSelfAttentionProvider.NAME, p.batch, gradOutput, gradFields);
-        Scratch s = new Scratch();
+        BackwardScratch s = new BackwardScratch(Math.min(BLOCK, p.batch) * fields);
+        for (int b0 = 0; b0 < p.batch; b0 += BLOCK) {
+            int nb = Math.min(BLOCK, p.batch - b0);
+            int r0 = b0 * fields;
+            poolBackward(p, b0, nb, gradOutput, s, gradients);
+            for (int l = layers - 1; l >= 0; l--) {
+                layerBackward(p, l, r0, nb * fields, s, gradients);
+                float[] t = s.dy;
+                s.dy = s.dx;
+                s.dx = t;
+            }
+            for (int r = 0; r < nb * fields; r++) {
+                if (DenseOps.present(p.mask, r0 + r)) {
+                    DenseOps.axpy(1f, s.dy, r * dim, gradFields, (r0 + r) * dim, dim);
+                }
+            }
+        }
+        for (int l = 0; l < layers; l++) {
+            float[] gGain = gradients.of(gain[l]);
+            float[] gShift = gradients.of(shift[l]);
+            for (int d = 0; d < dim; d++) {
+                gGain[d] += (float) s.gGain[l * dim + d];
+                gShift[d] += (float) s.gShift[l * dim + d];
+            }
+        }
+    }
+
+    /** Back through the pooling of batch rows {@code [b0, b0 + nb)}: sets {@code s.dy}. */
+    private void poolBackward(SelfPass p, int b0, int nb, float[] gradOutput, BackwardScratch s,
+            Gradients gradients) {
         float[] gQuery = gradients.of(poolQuery);
         float[] gBias = poolBias == null ? null : gradients.of(poolBias);
-        double[] top = p.xs[layers];
+        float[] top = p.xs[layers];
         double[] w = p.poolWeights;
-        for (int b = 0; b < p.batch; b++) {
-            int row = b * fields;
+        float[] q = poolQuery.values();
+        Arrays.fill(s.dy, 0, nb * fields * dim, 0f);
+        for (int b = 0; b < nb; b++) {
+            int row = (b0 + b) * fields;
+            int go = (b0 + b) * dim;
             boolean any = false;
-            Arrays.fill(s.dy, 0);
             for (int f = 0; f < fields; f++) {
                 int bf = row + f;
                 if (w[bf] != 0) {
                     any = true;
-                    s.dw[f] = DenseOps.dot(gradOutput, b * dim, top, bf * dim, dim);
-                    DenseOps.axpy(w[bf], gradOutput, b * dim, s.dy, f * dim, dim);
+                    s.dw[f] = DenseOps.dot(gradOutput, go, top, bf * dim, dim);
                 } else {
                     s.dw[f] = 0;
                 }
@@ -242,179 +327,198 @@ final class FieldSelfAttention implements Attention {
             }
             DenseOps.softmaxBackward(w, row, s.dw, 0, fields, s.ds, 0);
             for (int f = 0; f < fields; f++) {
-                double g = s.ds[f];
-                if (w[row + f] == 0 || g == 0) {
+                int bf = row + f;
+                double wf = w[bf];
+                if (wf == 0) {
                     continue;
                 }
-                if (gBias != null) {
-                    gBias[f] += (float) g;
+                double g = s.ds[f];
+                double gs = g * poolScale;
+                int yo = (b * fields + f) * dim;
+                for (int d = 0; d < dim; d++) {
+                    s.dy[yo + d] = (float) (wf * gradOutput[go + d] + gs * q[d]);
                 }
-                DenseOps.axpy(g * poolScale, top, (row + f) * dim, gQuery, 0, dim);
-                DenseOps.axpy(g * poolScale, poolQuery.values(), 0, s.dy, f * dim, dim);
-            }
-            for (int l = layers - 1; l >= 0; l--) {
-                layerBackward(p, l, b, s, gradients);
-                double[] t = s.dy;
-                s.dy = s.dx;
-                s.dx = t;
-            }
-            for (int f = 0; f < fields; f++) {
-                if (DenseOps.present(p.mask, row + f)) {
-                    DenseOps.axpy(1f, s.dy, f * dim, gradFields, (row + f) * dim, dim);
+                if (g != 0) {
+                    if (gBias != null) {
+                        gBias[f] += (float) g;
+                    }
+                    DenseOps.axpy((float) gs, top, bf * dim, gQuery, 0, dim);
                 }
             }
         }
     }
 
-    /** Back through layer {@code l} of row {@code b}: reads {@code s.dy}, sets {@code s.dx}. */
-    private void layerBackward(SelfPass p, int l, int b, Scratch s, Gradients gradients) {
-        double[] x = p.xs[l];
-        double[] q = p.q[l];
-        double[] k = p.k[l];
-        double[] v = p.v[l];
-        double[] o = p.o[l];
-        double[] n = p.normed[l];
+    /** Back through layer {@code l} for rows {@code [r0, r0 + nr)}: reads {@code s.dy}, overwrites {@code s.dx}. */
+    private void layerBackward(SelfPass p, int l, int r0, int nr, BackwardScratch s, Gradients gradients) {
+        int w3 = 3 * width;
+        float[] qkv = p.qkv[l];
+        float[] n = p.normed[l];
         double[] probs = p.probs[l];
+        double[] invStd = p.invStd[l];
         float[] mask = p.mask;
         float[] g = gain[l].values();
-        float[] gGain = gradients.of(gain[l]);
-        float[] gShift = gradients.of(shift[l]);
-        float[] gWo = gradients.of(wo[l]);
-        int row = b * fields;
-        Arrays.fill(s.dx, 0);
-        Arrays.fill(s.dq, 0);
-        Arrays.fill(s.dk, 0);
-        Arrays.fill(s.dv, 0);
-        Arrays.fill(s.dO, 0);
-        for (int f = 0; f < fields; f++) {
-            int bf = row + f;
-            if (!DenseOps.present(mask, bf)) {
+        float[] dy = s.dy;
+        float[] dz = s.dx; // dz is also the residual part of dx
+        // Layer norm: y = gain * n + bias, n = (z - mean) * invStd.
+        int go = l * dim;
+        for (int r = 0; r < nr; r++) {
+            int ro = r * dim;
+            int no = (r0 + r) * dim;
+            if (!DenseOps.present(mask, r0 + r)) {
+                Arrays.fill(dz, ro, ro + dim, 0f);
                 continue;
             }
-            // Layer norm: y = gain * n + bias, n = (z - mean) * invStd.
             double meanDn = 0;
             double meanDnN = 0;
             for (int d = 0; d < dim; d++) {
-                double dyd = s.dy[f * dim + d];
-                double nd = n[bf * dim + d];
-                gGain[d] += (float) (dyd * nd);
-                gShift[d] += (float) dyd;
+                double dyd = dy[ro + d];
+                double nd = n[no + d];
+                s.gGain[go + d] += dyd * nd;
+                s.gShift[go + d] += dyd;
                 double dn = dyd * g[d];
-                s.dz[d] = dn;
+                s.dn[d] = dn;
                 meanDn += dn;
                 meanDnN += dn * nd;
             }
             meanDn /= dim;
             meanDnN /= dim;
-            double inv = p.invStd[l][bf];
+            double inv = invStd[r0 + r];
             for (int d = 0; d < dim; d++) {
-                s.dz[d] = inv * (s.dz[d] - meanDn - n[bf * dim + d] * meanDnN);
-            }
-            // z = x + Wo o
-            DenseOps.axpy(1f, s.dz, 0, s.dx, f * dim, dim);
-            DenseOps.outerAdd(gWo, 0, dim, width, s.dz, 0, o, bf * width);
-            DenseOps.matTVecAdd(wo[l].values(), 0, dim, width, s.dz, 0, s.dO, f * width);
-        }
-        for (int h = 0; h < heads; h++) {
-            int ho = h * headDim;
-            for (int f = 0; f < fields; f++) {
-                int bf = row + f;
-                if (!DenseOps.present(mask, bf)) {
-                    continue;
-                }
-                int po = ((b * heads + h) * fields + f) * fields;
-                for (int j = 0; j < fields; j++) {
-                    double a = probs[po + j];
-                    if (a != 0) {
-                        s.dp[j] = DenseOps.dot(s.dO, f * width + ho, v, (row + j) * width + ho, headDim);
-                        DenseOps.axpy(a, s.dO, f * width + ho, s.dv, j * width + ho, headDim);
-                    } else {
-                        s.dp[j] = 0;
-                    }
-                }
-                DenseOps.softmaxBackward(probs, po, s.dp, 0, fields, s.ds, 0);
-                for (int j = 0; j < fields; j++) {
-                    double d = s.ds[j] * attentionScale;
-                    if (d != 0) {
-                        DenseOps.axpy(d, k, (row + j) * width + ho, s.dq, f * width + ho, headDim);
-                        DenseOps.axpy(d, q, bf * width + ho, s.dk, j * width + ho, headDim);
-                    }
-                }
+                dz[ro + d] = (float) (inv * (s.dn[d] - meanDn - n[no + d] * meanDnN));
             }
         }
-        float[] gWq = gradients.of(wq[l]);
-        float[] gWk = gradients.of(wk[l]);
-        float[] gWv = gradients.of(wv[l]);
-        for (int f = 0; f < fields; f++) {
-            int bf = row + f;
-            if (!DenseOps.present(mask, bf)) {
-                continue;
+        // z = x + O Wo^T: dWo += dz^T O, dO = dz Wo.
+        Kernels.tn(dim, width, nr, dz, 0, dim, p.o[l], r0 * width, width, gradients.of(wo[l]), 0, width, true);
+        Kernels.nn(nr, width, dim, dz, 0, dim, wo[l].values(), 0, width, s.dO, 0, width, false);
+        float[] dqkv = s.dqkv;
+        Arrays.fill(dqkv, 0, nr * w3, 0f);
+        int nb = nr / fields;
+        int b0 = r0 / fields;
+        for (int b = 0; b < nb; b++) {
+            int row = b * fields; // within the block
+            for (int h = 0; h < heads; h++) {
+                int ho = h * headDim;
+                for (int f = 0; f < fields; f++) {
+                    int bf = row + f;
+                    if (!DenseOps.present(mask, r0 + bf)) {
+                        continue;
+                    }
+                    int po = (((b0 + b) * heads + h) * fields + f) * fields;
+                    int qo = bf * w3 + ho;
+                    int dOo = bf * width + ho;
+                    for (int j = 0; j < fields; j++) {
+                        double a = probs[po + j];
+                        if (a != 0) {
+                            int vo = (row + j) * w3 + 2 * width + ho;
+                            s.dp[j] = Kernels.dot(s.dO, dOo, qkv, r0 * w3 + vo, headDim);
+                            Kernels.axpy((float) a, s.dO, dOo, dqkv, vo, headDim);
+                        } else {
+                            s.dp[j] = 0;
+                        }
+                    }
+                    DenseOps.softmaxBackward(probs, po, s.dp, 0, fields, s.ds, 0);
+                    for (int j = 0; j < fields; j++) {
+                        float d = (float) (s.ds[j] * attentionScale);
+                        if (d != 0) {
+                            int ko = (row + j) * w3 + width + ho;
+                            Kernels.axpy(d, qkv, r0 * w3 + ko, dqkv, qo, headDim);
+                            Kernels.axpy(d, qkv, r0 * w3 + qo, dqkv, ko, headDim);
+                        }
+                    }
+                }
             }
-            DenseOps.outerAdd(gWq, 0, width, dim, s.dq, f * width, x, bf * dim);
-            DenseOps.outerAdd(gWk, 0, width, dim, s.dk, f * width, x, bf * dim);
-            DenseOps.outerAdd(gWv, 0, width, dim, s.dv, f * width, x, bf * dim);
-            DenseOps.matTVecAdd(wq[l].values(), 0, width, dim, s.dq, f * width, s.dx, f * dim);
-            DenseOps.matTVecAdd(wk[l].values(), 0, width, dim, s.dk, f * width, s.dx, f * dim);
-            DenseOps.matTVecAdd(wv[l].values(), 0, width, dim, s.dv, f * width, s.dx, f * dim);
+        }
+        // [Q | K | V] = X [Wq; Wk; Wv]^T: dW += dQKV^T X per block, dx += dQKV [Wq; Wk; Wv].
+        float[] x = p.xs[l];
+        Kernels.tn(width, dim, nr, dqkv, 0, w3, x, r0 * dim, dim, gradients.of(wq[l]), 0, dim, true);
+        Kernels.tn(width, dim, nr, dqkv, width, w3, x, r0 * dim, dim, gradients.of(wk[l]), 0, dim, true);
+        Kernels.tn(width, dim, nr, dqkv, 2 * width, w3, x, r0 * dim, dim, gradients.of(wv[l]), 0, dim, true);
+        int block = width * dim;
+        System.arraycopy(wq[l].values(), 0, s.qkvWeights, 0, block);
+        System.arraycopy(wk[l].values(), 0, s.qkvWeights, block, block);
+        System.arraycopy(wv[l].values(), 0, s.qkvWeights, 2 * block, block);
+        Kernels.nn(nr, dim, w3, dqkv, 0, w3, s.qkvWeights, 0, dim, dz, 0, dim, true);
+    }
+
+    private static void toFloat(double[] from, int fromOff, float[] to, int toOff, int n) {
+        for (int i = 0; i < n; i++) {
+            to[toOff + i] = (float) from[fromOff + i];
         }
     }
 
-    /** Per-backward-call buffers for one row, reused across rows. */
-    private final class Scratch {
-        double[] dy = new double[fields * dim];
-        double[] dx = new double[fields * dim];
-        final double[] dq = new double[fields * width];
-        final double[] dk = new double[fields * width];
-        final double[] dv = new double[fields * width];
-        final double[] dO = new double[fields * width];
-        final double[] dz = new double[dim];
+    /** A forward call's double buffers for one block of rows. */
+    private final class ForwardScratch {
+        double[] x;
+        double[] y;
+        final double[] qkv;
+        final double[] o;
+        final double[] n;
+        final double[] out = new double[dim];
+        final double[] scores = new double[fields];
+
+        ForwardScratch(int rows) {
+            x = new double[rows * dim];
+            y = new double[rows * dim];
+            qkv = new double[rows * 3 * width];
+            o = new double[rows * width];
+            n = new double[rows * dim];
+        }
+    }
+
+    /** A backward call's float buffers for one block of rows, and its layer-norm accumulators. */
+    private final class BackwardScratch {
+        float[] dy;
+        float[] dx;
+        final float[] dqkv;
+        final float[] dO;
+        final float[] qkvWeights = new float[3 * width * dim];
+        final double[] gGain = new double[layers * dim];
+        final double[] gShift = new double[layers * dim];
+        final double[] dn = new double[dim];
         final double[] dw = new double[fields];
         final double[] ds = new double[fields];
         final double[] dp = new double[fields];
+
+        BackwardScratch(int rows) {
+            dy = new float[rows * dim];
+            dx = new float[rows * dim];
+            dqkv = new float[rows * 3 * width];
+            dO = new float[rows * width];
+        }
     }
 
-    /** The pass; package-private so that tests can read the output before its rounding to float. */
+    /**
+     * The pass of a batch: the float copies of the activations that backward needs (the forward
+     * itself runs in double), the attention and pooling probabilities and the inverse spreads.
+     */
     static final class SelfPass implements Pass {
         private final FieldSelfAttention owner;
         private final int batch;
         private final float[] mask;
-        private final double[][] xs; // layers + 1 activations; xs[0] is a copy of the input
-        private final double[][] q;
-        private final double[][] k;
-        private final double[][] v;
-        private final double[][] o;
+        private final float[][] xs; // layers + 1 activations; xs[0] is the input with missing rows zeroed
+        private final float[][] qkv; // per row: query | key | value, each heads * headDim wide
+        private final float[][] o;
         private final double[][] probs;
-        private final double[][] normed;
+        private final float[][] normed;
         private final double[][] invStd;
-        private final double[] poolScores;
         private final double[] poolWeights;
         private final float[] weights;
         private final float[] output;
-        private final double[] exactOutput;
 
         SelfPass(FieldSelfAttention a, int batch, float[] mask) {
             this.owner = a;
             this.batch = batch;
             this.mask = mask;
             int rows = batch * a.fields;
-            xs = new double[a.layers + 1][rows * a.dim];
-            q = new double[a.layers][rows * a.width];
-            k = new double[a.layers][rows * a.width];
-            v = new double[a.layers][rows * a.width];
-            o = new double[a.layers][rows * a.width];
+            xs = new float[a.layers + 1][rows * a.dim];
+            qkv = new float[a.layers][rows * 3 * a.width];
+            o = new float[a.layers][rows * a.width];
             probs = new double[a.layers][rows * a.heads * a.fields];
-            normed = new double[a.layers][rows * a.dim];
+            normed = new float[a.layers][rows * a.dim];
             invStd = new double[a.layers][rows];
-            poolScores = new double[rows];
             poolWeights = new double[rows];
             weights = new float[rows];
             output = new float[batch * a.dim];
-            exactOutput = new double[batch * a.dim];
-        }
-
-        /** The output before rounding to float, for gradient checks in double. */
-        double[] exactOutput() {
-            return exactOutput;
         }
 
         @Override

@@ -19,7 +19,10 @@ import java.util.Objects;
  * {@code fieldBias}, {@code pool.field.bias} {@code [fields]}.
  *
  * <p>Cost per row is about {@code fields * 4 * dim * heads * headDim} multiply-adds per layer forward,
- * three times that for forward plus backward.
+ * three times that for forward plus backward, done as batched matrix products over all
+ * {@code batch * fields} field vectors (on the JDK's Vector API when {@code jdk.incubator.vector}
+ * is in the boot layer, as with {@code --add-modules jdk.incubator.vector}; the scalar fallback is
+ * about ten times slower). The forward pass is in double, the backward products in float.
  *
  * <p>The provider is stateless and thread safe; the attentions it makes allow concurrent forward passes.
  */

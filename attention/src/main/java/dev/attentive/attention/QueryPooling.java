@@ -103,7 +103,35 @@ final class QueryPooling implements Attention {
         float[] weights = new float[batch * fields];
         float[] output = new float[batch * dim];
         boolean additive = spec.scoring() == AttentionScoring.ADDITIVE;
-        float[] hidden = additive ? new float[batch * fields * keyDim] : null;
+        float[] keyIn = null;
+        float[] hidden = null;
+        if (additive) {
+            // Additive scoring projects every present field: one (rows x dim) . (dim x attentionDim)
+            // product over the batch, then tanh. Missing rows are zero so that nothing of them (not
+            // even a NaN) reaches the products here or in backward.
+            int rows = batch * fields;
+            keyIn = new float[rows * dim];
+            for (int r = 0; r < rows; r++) {
+                if (DenseOps.present(m, r)) {
+                    keyInput(x, r, r % fields, keyIn, r * dim);
+                }
+            }
+            float[] keyT = new float[dim * keyDim];
+            Kernels.transpose(key.values(), 0, keyDim, dim, keyT, 0, keyDim);
+            hidden = new float[rows * keyDim];
+            Kernels.nn(rows, keyDim, dim, keyIn, 0, dim, keyT, 0, keyDim, hidden, 0, keyDim, false);
+            float[] c = hiddenBias.values();
+            for (int r = 0; r < rows; r++) {
+                int ho = r * keyDim;
+                if (!DenseOps.present(m, r)) {
+                    java.util.Arrays.fill(hidden, ho, ho + keyDim, 0f);
+                    continue;
+                }
+                for (int a = 0; a < keyDim; a++) {
+                    hidden[ho + a] = DenseOps.tanh((double) hidden[ho + a] + c[a]);
+                }
+            }
+        }
         float[] h = new float[dim];
         // DOT with a projection scores (K h)·q = h·(K^T q): one D-vector per pass instead of A*D per field.
         float[] u = new float[dim];
@@ -120,17 +148,11 @@ final class QueryPooling implements Attention {
                 if (!DenseOps.present(m, bf)) {
                     continue;
                 }
-                keyInput(x, bf, f, h);
                 float s;
                 if (additive) {
-                    int ho = bf * keyDim;
-                    DenseOps.matVec(key.values(), 0, keyDim, dim, h, 0, hidden, ho);
-                    float[] c = hiddenBias.values();
-                    for (int a = 0; a < keyDim; a++) {
-                        hidden[ho + a] = (float) Math.tanh(hidden[ho + a] + c[a]);
-                    }
-                    s = DenseOps.dot(query.values(), 0, hidden, ho, keyDim);
+                    s = DenseOps.dot(query.values(), 0, hidden, bf * keyDim, keyDim);
                 } else {
+                    keyInput(x, bf, f, h, 0);
                     s = scale * DenseOps.dot(u, 0, h, 0, dim);
                 }
                 scores[bf] = bias == null ? s : s + bias.values()[f];
@@ -144,14 +166,14 @@ final class QueryPooling implements Attention {
                 }
             }
         }
-        return new PoolingPass(this, batch, x, output, weights, hidden);
+        return new PoolingPass(this, batch, x, output, weights, keyIn, hidden);
     }
 
-    /** The vector the query scores: the field vector plus its positional embedding, if any. */
-    private void keyInput(float[] x, int bf, int f, float[] h) {
-        System.arraycopy(x, bf * dim, h, 0, dim);
+    /** The vector the query scores, into {@code h} at {@code ho}: the field vector plus its positional embedding, if any. */
+    private void keyInput(float[] x, int bf, int f, float[] h, int ho) {
+        System.arraycopy(x, bf * dim, h, ho, dim);
         if (position != null) {
-            DenseOps.axpy(1f, position.values(), f * dim, h, 0, dim);
+            DenseOps.axpy(1f, position.values(), f * dim, h, ho, dim);
         }
     }
 
@@ -173,8 +195,7 @@ final class QueryPooling implements Attention {
         float[] dw = new float[fields];
         float[] ds = new float[fields];
         float[] h = new float[dim];
-        float[] dh = new float[dim];
-        float[] dpre = additive ? new float[keyDim] : null;
+        float[] dpre = additive ? new float[batch * fields * keyDim] : null;
         // DOT: d score / d h = scale * u for every field, and every parameter gradient is linear in
         // sumH = sum over fields of ds * h, so we accumulate that and finish once per call.
         float[] u = new float[dim];
@@ -213,29 +234,41 @@ final class QueryPooling implements Attention {
                 if (gBias != null) {
                     gBias[f] += g;
                 }
-                keyInput(x, bf, f, h);
                 if (additive) {
                     int ho = bf * keyDim;
                     DenseOps.axpy(g, p.hidden, ho, gQuery, 0, keyDim);
                     float[] v = query.values();
                     for (int a = 0; a < keyDim; a++) {
                         float t = p.hidden[ho + a];
-                        dpre[a] = g * v[a] * (1 - t * t);
-                    }
-                    DenseOps.outerAdd(gKey, 0, keyDim, dim, dpre, 0, h, 0);
-                    DenseOps.axpy(1f, dpre, 0, gHiddenBias, 0, keyDim);
-                    java.util.Arrays.fill(dh, 0f);
-                    DenseOps.matTVecAdd(key.values(), 0, keyDim, dim, dpre, 0, dh, 0);
-                    DenseOps.axpy(1f, dh, 0, gradFields, bf * dim, dim);
-                    if (gPosition != null) {
-                        DenseOps.axpy(1f, dh, 0, gPosition, f * dim, dim);
+                        dpre[ho + a] = g * v[a] * (1 - t * t);
                     }
                 } else {
+                    keyInput(x, bf, f, h, 0);
                     DenseOps.axpy(g, h, 0, sumH, 0, dim);
                     DenseOps.axpy(g * scale, u, 0, gradFields, bf * dim, dim);
                     if (gPosition != null) {
                         DenseOps.axpy(g * scale, u, 0, gPosition, f * dim, dim);
                     }
+                }
+            }
+        }
+        if (additive) {
+            // hidden = tanh(keyIn K^T + c): dK += dpre^T keyIn, dc += column sums of dpre,
+            // d keyIn = dpre K, as batched products over every row.
+            int rows = batch * fields;
+            Kernels.tn(keyDim, dim, rows, dpre, 0, keyDim, p.keyIn, 0, dim, gKey, 0, dim, true);
+            for (int r = 0; r < rows; r++) {
+                DenseOps.axpy(1f, dpre, r * keyDim, gHiddenBias, 0, keyDim);
+            }
+            float[] dKeyIn = new float[rows * dim];
+            Kernels.nn(rows, dim, keyDim, dpre, 0, keyDim, key.values(), 0, dim, dKeyIn, 0, dim, false);
+            for (int r = 0; r < rows; r++) {
+                if (weights[r] == 0) {
+                    continue;
+                }
+                DenseOps.axpy(1f, dKeyIn, r * dim, gradFields, r * dim, dim);
+                if (gPosition != null) {
+                    DenseOps.axpy(1f, dKeyIn, r * dim, gPosition, (r % fields) * dim, dim);
                 }
             }
         }
@@ -258,14 +291,17 @@ final class QueryPooling implements Attention {
         private final float[] x;
         private final float[] output;
         private final float[] weights;
+        private final float[] keyIn; // additive: the scored vectors, missing rows zero
         private final float[] hidden;
 
-        PoolingPass(QueryPooling owner, int batch, float[] x, float[] output, float[] weights, float[] hidden) {
+        PoolingPass(QueryPooling owner, int batch, float[] x, float[] output, float[] weights, float[] keyIn,
+                float[] hidden) {
             this.owner = owner;
             this.batch = batch;
             this.x = x;
             this.output = output;
             this.weights = weights;
+            this.keyIn = keyIn;
             this.hidden = hidden;
         }
 

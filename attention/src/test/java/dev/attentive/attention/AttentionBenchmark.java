@@ -31,9 +31,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * attention's cost in proportion to a whole training step. Run, from the repository root:
  * <pre>
  * mvn -q -o -pl attention -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/attention.cp
- * java --add-modules jdk.incubator.vector -cp "$(cat /tmp/attention.cp):attention/target/classes:attention/target/test-classes" \
- *     org.openjdk.jmh.Main AttentionBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s
+ * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+ *     -cp "$(cat /tmp/attention.cp):attention/target/classes:attention/target/test-classes" \
+ *     org.openjdk.jmh.Main AttentionBenchmark.forwardBackward -p plugin=mean/6,field-self-attention/6 \
+ *     -f 1 -wi 3 -i 5 -w 1s -r 1s
  * </pre>
+ * Add {@code -jvmArgsAppend -Dattentive.vector=false} to measure the scalar fallback of the batched
+ * products, and run {@code AttentionBenchmark.modelProxy -p plugin=mean/6 -p towerInput=64} for the
+ * step proxy.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
