@@ -9,8 +9,9 @@ import dev.attentive.api.spi.RetrieverSpec;
  * The {@code lucene-hnsw} retriever: item vectors in a Lucene HNSW graph, item attributes as
  * filterable fields, {@link dev.attentive.api.ItemFilter}s translated to a Lucene filter applied
  * during the graph search (never after it), short exclusion lists over-fetched and dropped, long
- * ones folded into the filter. Writes are visible to searches as soon as the writing call returns
- * (near-real-time reopen); {@link Retriever#commit()} makes them durable. With a {@link Config#path()}
+ * ones folded into the filter. By default writes are visible to searches as soon as the writing
+ * call returns (near-real-time reopen; see {@link Config#refreshIntervalMs()} for heavy write
+ * traffic); {@link Retriever#commit()} makes them durable, and {@link Retriever#close()} commits. With a {@link Config#path()}
  * the index lives on disk (memory-mapped) and reopens across restarts; it records the model
  * fingerprint, dimension and similarity it was built for and refuses to open for another.
  *
@@ -64,15 +65,20 @@ public final class LuceneHnswRetrieverProvider implements RetrieverProvider<Luce
      *     default 1
      * @param forceMergeOnIndex whether {@link Retriever#index} force-merges to one segment, the fastest
      *     layout for a static catalogue; default false
+     * @param refreshIntervalMs 0 (the default): a write is visible to every search that starts after
+     *     the writing call returns (the first such search reopens the index, once for any number of
+     *     writes); above 0: searches reopen at most this often and never wait for a reopen, so a write
+     *     becomes visible within about this many milliseconds, or at {@link Retriever#commit()} — for
+     *     heavy write traffic; 0..3600000
      */
     public record Config(int maxConn, int beamWidth, int fanout, Quantization quantization, double oversample,
             int exactMaxDocs, int filteredSearchThreshold, int exclusionFilterMaxOverfetch,
             int filterCacheSize, String path, double ramBufferMb, int indexThreads, int mergeThreads,
-            boolean forceMergeOnIndex) {
+            boolean forceMergeOnIndex, int refreshIntervalMs) {
 
         /** The defaults. */
         public static final Config DEFAULT = new Config(32, 100, 40, Quantization.NONE, 2.0, 4096, 0, 64, 64, "",
-                256, 1, 1, false);
+                256, 1, 1, false, 0);
 
         /** Validates every setting, reporting all problems at once. */
         public Config {
@@ -94,6 +100,9 @@ public final class LuceneHnswRetrieverProvider implements RetrieverProvider<Luce
             p.check(ramBufferMb >= 1 && ramBufferMb <= 2047, "ramBufferMb must be in [1, 2047], got " + ramBufferMb);
             p.check(indexThreads >= 1 && indexThreads <= 64, "indexThreads must be in 1..64, got " + indexThreads);
             p.check(mergeThreads >= 1 && mergeThreads <= 64, "mergeThreads must be in 1..64, got " + mergeThreads);
+            p.check(refreshIntervalMs >= 0 && refreshIntervalMs <= 3_600_000,
+                    "refreshIntervalMs must be in 0..3600000 (0: visible when the write returns), got "
+                    + refreshIntervalMs);
             p.throwIfAny();
         }
 
@@ -106,7 +115,7 @@ public final class LuceneHnswRetrieverProvider implements RetrieverProvider<Luce
         public Config withPath(String newPath) {
             return new Config(maxConn, beamWidth, fanout, quantization, oversample, exactMaxDocs,
                     filteredSearchThreshold, exclusionFilterMaxOverfetch, filterCacheSize, newPath, ramBufferMb,
-                    indexThreads, mergeThreads, forceMergeOnIndex);
+                    indexThreads, mergeThreads, forceMergeOnIndex, refreshIntervalMs);
         }
     }
 
