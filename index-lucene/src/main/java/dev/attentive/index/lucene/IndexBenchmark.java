@@ -220,7 +220,7 @@ public final class IndexBenchmark {
             Config config = new Config(o.maxConn(), o.beamWidth(), o.fanouts().get(0), o.quantization(),
                     Config.DEFAULT.oversample(), o.exactMaxDocs(), Config.DEFAULT.filteredSearchThreshold(),
                     Config.DEFAULT.exclusionFilterMaxOverfetch(), Config.DEFAULT.filterCacheSize(), dir.toString(),
-                    Config.DEFAULT.ramBufferMb(), o.indexThreads(), o.mergeThreads(), false);
+                    Config.DEFAULT.ramBufferMb(), o.indexThreads(), o.mergeThreads(), false, 0);
             try (LuceneHnswRetriever retriever = LuceneHnswRetriever.open(config,
                     new RetrieverSpec(o.dim(), Similarity.DOT_PRODUCT, "bench"))) {
                 long t0 = System.nanoTime();

@@ -80,8 +80,10 @@ import org.apache.lucene.util.quantization.QuantizedByteVectorValues;
  * candidates with the full-precision vectors, so the reported score is the plain dot product. A
  * filter becomes a per-segment bit set of eligible documents (cached per index snapshot and filter)
  * that the graph search accepts; when few documents are eligible, or the graph search gives up
- * (visit limit), the eligible documents are scored exactly. Writes are serialised by a lock and end
- * with a near-real-time reopen, so a write is visible once its call returns.
+ * (visit limit), the eligible documents are scored exactly. Writes are serialised by a lock and
+ * bump a generation; the first search that finds its snapshot older than the last write reopens the
+ * near-real-time reader (one reopen covers any number of writes, other searches wait for it), so a
+ * write is visible to every search that starts after its call returns.
  */
 final class LuceneHnswRetriever implements Retriever {
     private static final System.Logger LOG = System.getLogger(LuceneHnswRetriever.class.getName());
@@ -102,7 +104,8 @@ final class LuceneHnswRetriever implements Retriever {
     record EligibleDocs(FixedBitSet[] perLeaf, int[] counts, int total) {
     }
 
-    private record FilterCache(IndexReader reader, ConcurrentHashMap<ItemFilter, EligibleDocs> byFilter) {
+    /** The reader is compared by identity only (it may be closed by now); its version is captured at creation. */
+    private record FilterCache(IndexReader reader, long version, ConcurrentHashMap<ItemFilter, EligibleDocs> byFilter) {
     }
 
     private final Config config;
@@ -118,7 +121,17 @@ final class LuceneHnswRetriever implements Retriever {
     private final boolean quantized;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicReference<FilterCache> filterCache = new AtomicReference<>();
+    /** Bumped after every write; a search refreshes when the snapshot is older than this. */
+    private final java.util.concurrent.atomic.AtomicLong writeGeneration = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long searchableGeneration;
+    private final ReentrantLock refreshLock = new ReentrantLock();
+    private volatile long lastRefreshNanos = System.nanoTime();
+    /** The last write per id not yet known to be searchable (guarded by writeLock): answers add/remove checks. */
+    private final Map<String, Pending> pending = new java.util.HashMap<>();
     private volatile boolean closed;
+
+    private record Pending(boolean present, long generation) {
+    }
 
     private LuceneHnswRetriever(Config config, RetrieverSpec spec, String location, Directory directory,
             IndexWriter writer, SearcherManager searchers, ExecutorService mergeExecutor) {
@@ -524,10 +537,10 @@ final class LuceneHnswRetriever implements Retriever {
         FilterCache cache = filterCache.get();
         if (cache == null || cache.reader() != reader) {
             long version = ((DirectoryReader) reader).getVersion();
-            if (cache != null && ((DirectoryReader) cache.reader()).getVersion() > version) {
+            if (cache != null && cache.version() > version) {
                 return computeEligible(searcher, filter); // an older snapshot still in use: don't evict the newer cache
             }
-            filterCache.compareAndSet(cache, new FilterCache(reader, new ConcurrentHashMap<>()));
+            filterCache.compareAndSet(cache, new FilterCache(reader, version, new ConcurrentHashMap<>()));
             cache = filterCache.get();
             if (cache.reader() != reader) {
                 return computeEligible(searcher, filter);
@@ -657,6 +670,9 @@ final class LuceneHnswRetriever implements Retriever {
             if (config.forceMergeOnIndex()) {
                 writer.forceMerge(1);
             }
+            pending.clear();
+            writeGeneration.incrementAndGet();
+            refreshIfStale();
         });
     }
 
@@ -702,24 +718,22 @@ final class LuceneHnswRetriever implements Retriever {
     public void add(IndexedItem item) {
         checkItem(item);
         write(() -> {
-            IndexSearcher searcher = acquire();
-            try {
-                if (liveDocWithId(searcher.getIndexReader(), item.id().value())) {
-                    throw new IllegalArgumentException("Item '" + item.id()
-                            + "' is already indexed; use update to replace it");
-                }
-            } finally {
-                release(searcher);
+            if (indexedForWrite(item.id().value())) {
+                throw new IllegalArgumentException("Item '" + item.id()
+                        + "' is already indexed; use update to replace it");
             }
             writer.addDocument(ItemDocuments.toDocument(item, vectorType));
+            noteWrite(item.id().value(), true);
         });
     }
 
     @Override
     public void update(IndexedItem item) {
         checkItem(item);
-        write(() -> writer.updateDocument(ItemDocuments.idTerm(item.id().value()),
-                ItemDocuments.toDocument(item, vectorType)));
+        write(() -> {
+            writer.updateDocument(ItemDocuments.idTerm(item.id().value()), ItemDocuments.toDocument(item, vectorType));
+            noteWrite(item.id().value(), true);
+        });
     }
 
     @Override
@@ -727,14 +741,10 @@ final class LuceneHnswRetriever implements Retriever {
         Objects.requireNonNull(id, "id");
         boolean[] existed = new boolean[1];
         write(() -> {
-            IndexSearcher searcher = acquire();
-            try {
-                existed[0] = liveDocWithId(searcher.getIndexReader(), id.value());
-            } finally {
-                release(searcher);
-            }
+            existed[0] = indexedForWrite(id.value());
             if (existed[0]) {
                 writer.deleteDocuments(ItemDocuments.idTerm(id.value()));
+                noteWrite(id.value(), false);
             }
         });
         return existed[0];
@@ -752,6 +762,7 @@ final class LuceneHnswRetriever implements Retriever {
             ensureOpen();
             writer.setLiveCommitData(metadata(spec).entrySet());
             writer.commit();
+            refreshIfStale(); // committed writes are searchable in every refresh mode
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot commit the lucene-hnsw index at " + location + ": " + e, e);
         } finally {
@@ -796,7 +807,7 @@ final class LuceneHnswRetriever implements Retriever {
         try {
             ensureOpen();
             change.run();
-            searchers.maybeRefreshBlocking(); // visible once the call returns
+            writeGeneration.incrementAndGet(); // the next search refreshes: visible once this call returns
         } catch (IOException e) {
             throw new UncheckedIOException("Write to the lucene-hnsw index at " + location + " failed: " + e, e);
         } finally {
@@ -828,9 +839,102 @@ final class LuceneHnswRetriever implements Retriever {
 
     // ------------------------------------------------------------------ lifecycle
 
+    /**
+     * Whether the id is indexed, counting writes not yet searchable: the last write to an id since
+     * the last refresh decides; otherwise the current snapshot does. Called under the write lock.
+     */
+    private boolean indexedForWrite(String id) throws IOException {
+        Pending p = pending.get(id);
+        if (p != null) {
+            return p.present();
+        }
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            return liveDocWithId(searcher.getIndexReader(), id);
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    private void noteWrite(String id, boolean present) {
+        long generation = writeGeneration.get() + 1; // the generation this write completes
+        if (pending.size() >= 100_000) {
+            long searchable = searchableGeneration;
+            pending.values().removeIf(p -> p.generation() <= searchable);
+            if (pending.size() >= 100_000) {
+                refreshIfStale(generation - 1);
+                long now = searchableGeneration;
+                pending.values().removeIf(p -> p.generation() <= now);
+            }
+        }
+        pending.put(id, new Pending(present, generation));
+    }
+
+    /** Before a search: reopen when stale, right away (interval 0) or at most every refresh interval. */
+    private void refreshForSearch() {
+        long target = writeGeneration.get();
+        if (searchableGeneration >= target) {
+            return;
+        }
+        if (config.refreshIntervalMs() == 0) {
+            refreshIfStale(target);
+            return;
+        }
+        if (System.nanoTime() - lastRefreshNanos < config.refreshIntervalMs() * 1_000_000L
+                || !refreshLock.tryLock()) {
+            return; // serve the current snapshot; someone else reopens, or the interval has not passed
+        }
+        try {
+            reopen();
+        } finally {
+            refreshLock.unlock();
+        }
+    }
+
+    private void refreshIfStale() {
+        refreshIfStale(writeGeneration.get());
+    }
+
+    /** Makes every write up to {@code target} searchable; one thread reopens, the others wait for it. */
+    private void refreshIfStale(long target) {
+        if (searchableGeneration >= target) {
+            return;
+        }
+        refreshLock.lock();
+        try {
+            if (searchableGeneration < target) {
+                reopen();
+            }
+        } finally {
+            refreshLock.unlock();
+        }
+    }
+
+    private void reopen() {
+        long generation = writeGeneration.get(); // read before the reopen: the reopen includes at least these
+        try {
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reopening the lucene-hnsw index at " + location + " failed: " + e, e);
+        }
+        searchableGeneration = generation;
+        lastRefreshNanos = System.nanoTime();
+    }
+
+    /** The generation of the last write that searches see (for tests): writes are numbered from 1. */
+    long searchableGeneration() {
+        return searchableGeneration;
+    }
+
+    /** The generation of the last write. */
+    long writeGeneration() {
+        return writeGeneration.get();
+    }
+
     private IndexSearcher acquire() {
         ensureOpen();
         try {
+            refreshForSearch();
             return searchers.acquire();
         } catch (org.apache.lucene.store.AlreadyClosedException e) {
             throw new IllegalStateException("This lucene-hnsw retriever (" + location + ") is closed", e);

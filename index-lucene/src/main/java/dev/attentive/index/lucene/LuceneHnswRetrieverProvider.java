@@ -9,8 +9,9 @@ import dev.attentive.api.spi.RetrieverSpec;
  * The {@code lucene-hnsw} retriever: item vectors in a Lucene HNSW graph, item attributes as
  * filterable fields, {@link dev.attentive.api.ItemFilter}s translated to a Lucene filter applied
  * during the graph search (never after it), short exclusion lists over-fetched and dropped, long
- * ones folded into the filter. Writes are visible to searches as soon as the writing call returns
- * (near-real-time reopen); {@link Retriever#commit()} makes them durable. With a {@link Config#path()}
+ * ones folded into the filter. By default writes are visible to searches as soon as the writing
+ * call returns (near-real-time reopen; see {@link Config#refreshIntervalMs()} for heavy write
+ * traffic); {@link Retriever#commit()} makes them durable, and {@link Retriever#close()} commits. With a {@link Config#path()}
  * the index lives on disk (memory-mapped) and reopens across restarts; it records the model
  * fingerprint, dimension and similarity it was built for and refuses to open for another.
  *
@@ -39,16 +40,18 @@ public final class LuceneHnswRetrieverProvider implements RetrieverProvider<Luce
      * were chosen from measurements on 100,000 × 64 clustered unit vectors (see the module's
      * benchmark notes).
      *
-     * @param maxConn HNSW neighbours per node (Lucene's {@code M}), 2..512; default 32
+     * @param maxConn HNSW neighbours per node (Lucene's {@code M}), 2..512; default 32 (at equal recall,
+     *     faster searches than Lucene's 16 on clustered 64-d embeddings)
      * @param beamWidth candidates considered when inserting a node, 1..3200; default 100
      * @param fanout extra candidates searched beyond k: the search beam is {@code k + fanout} and the
-     *     result is cut to k; at least 0; default 40
+     *     result is cut to k; at least 0; default 25 (recall@10 0.994 at 100,000 × 64 with maxConn 32)
      * @param quantization vector storage; default {@link Quantization#NONE}
      * @param oversample for quantised storage, the beam is multiplied by this and the candidates are
      *     re-scored with full-precision vectors; at least 1; default 2
      * @param exactMaxDocs when at most this many items are eligible (after the filter and a long
      *     exclusion list), the retriever scores them all exactly instead of walking the graph; at
-     *     least 0 (0 always walks the graph); default 4096
+     *     least 0 (0 always walks the graph); default 4096 (at 1% of 100,000 items the exact path ran
+     *     13,400 QPS against 4,900 through the graph with the same cached filter)
      * @param filteredSearchThreshold Lucene's filtered-HNSW (ACORN-style) strategy threshold, a
      *     percentage 0..100 of eligible documents below which the filtered graph search is used
      *     ({@code KnnSearchStrategy.Hnsw}); default 0 (Lucene's default)
@@ -64,15 +67,20 @@ public final class LuceneHnswRetrieverProvider implements RetrieverProvider<Luce
      *     default 1
      * @param forceMergeOnIndex whether {@link Retriever#index} force-merges to one segment, the fastest
      *     layout for a static catalogue; default false
+     * @param refreshIntervalMs 0 (the default): a write is visible to every search that starts after
+     *     the writing call returns (the first such search reopens the index, once for any number of
+     *     writes); above 0: searches reopen at most this often and never wait for a reopen, so a write
+     *     becomes visible within about this many milliseconds, or at {@link Retriever#commit()} — for
+     *     heavy write traffic; 0..3600000
      */
     public record Config(int maxConn, int beamWidth, int fanout, Quantization quantization, double oversample,
             int exactMaxDocs, int filteredSearchThreshold, int exclusionFilterMaxOverfetch,
             int filterCacheSize, String path, double ramBufferMb, int indexThreads, int mergeThreads,
-            boolean forceMergeOnIndex) {
+            boolean forceMergeOnIndex, int refreshIntervalMs) {
 
         /** The defaults. */
-        public static final Config DEFAULT = new Config(32, 100, 40, Quantization.NONE, 2.0, 4096, 0, 64, 64, "",
-                256, 1, 1, false);
+        public static final Config DEFAULT = new Config(32, 100, 25, Quantization.NONE, 2.0, 4096, 0, 64, 64, "",
+                256, 1, 1, false, 0);
 
         /** Validates every setting, reporting all problems at once. */
         public Config {
@@ -94,6 +102,9 @@ public final class LuceneHnswRetrieverProvider implements RetrieverProvider<Luce
             p.check(ramBufferMb >= 1 && ramBufferMb <= 2047, "ramBufferMb must be in [1, 2047], got " + ramBufferMb);
             p.check(indexThreads >= 1 && indexThreads <= 64, "indexThreads must be in 1..64, got " + indexThreads);
             p.check(mergeThreads >= 1 && mergeThreads <= 64, "mergeThreads must be in 1..64, got " + mergeThreads);
+            p.check(refreshIntervalMs >= 0 && refreshIntervalMs <= 3_600_000,
+                    "refreshIntervalMs must be in 0..3600000 (0: visible when the write returns), got "
+                    + refreshIntervalMs);
             p.throwIfAny();
         }
 
@@ -106,7 +117,7 @@ public final class LuceneHnswRetrieverProvider implements RetrieverProvider<Luce
         public Config withPath(String newPath) {
             return new Config(maxConn, beamWidth, fanout, quantization, oversample, exactMaxDocs,
                     filteredSearchThreshold, exclusionFilterMaxOverfetch, filterCacheSize, newPath, ramBufferMb,
-                    indexThreads, mergeThreads, forceMergeOnIndex);
+                    indexThreads, mergeThreads, forceMergeOnIndex, refreshIntervalMs);
         }
     }
 
