@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "attentive", mixinStandardHelpOptions = true, version = "attentive 0.1.0-SNAPSHOT",
         description = "Two-tower retrieval recommendation with attention, in the JVM.",
         subcommands = {DemoCommand.class, EvaluateCommand.class, ProfileCommand.class, FetchCommand.class,
-                RecommendCommand.class, PluginsCommand.class})
+                RecommendCommand.class, BenchIndexCommand.class, PluginsCommand.class})
 public final class AttentiveCli implements Runnable {
 
     /** Creates the command (for picocli). */

@@ -1,0 +1,85 @@
+package dev.attentive.examples;
+
+import dev.attentive.index.lucene.IndexBenchmark;
+import dev.attentive.index.lucene.LuceneHnswRetrieverProvider;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench-index}: the lucene-hnsw retriever against exact search, in the same run, on clustered
+ * synthetic unit vectors (256 centres ~ N(0, 1), points = centre + N(0, 0.5²), held-out queries).
+ */
+@Command(name = "bench-index", mixinStandardHelpOptions = true,
+        description = "Benchmark lucene-hnsw against exact search: recall@10, single-thread QPS, p50/p99, build time, size.")
+final class BenchIndexCommand implements Callable<Integer> {
+    private static final IndexBenchmark.Options DEFAULTS = IndexBenchmark.Options.of(100_000, 64, 1_000);
+
+    @Option(names = "--items", defaultValue = "100000", description = "Catalogue size (default ${DEFAULT-VALUE})")
+    int items;
+
+    @Option(names = "--dim", defaultValue = "64", description = "Vector dimension (default ${DEFAULT-VALUE})")
+    int dim;
+
+    @Option(names = "--queries", defaultValue = "1000", description = "Held-out queries (default ${DEFAULT-VALUE})")
+    int queries;
+
+    @Option(names = "--k", defaultValue = "10", description = "Results per query (default ${DEFAULT-VALUE})")
+    int k;
+
+    @Option(names = "--filter-selectivity", defaultValue = "0",
+            description = "Share of items a filter keeps, in (0, 1]; 0 = no filter (default)")
+    double selectivity;
+
+    @Option(names = "--quantization", defaultValue = "none", description = "none, int8 or int4 (default ${DEFAULT-VALUE})")
+    String quantization;
+
+    @Option(names = "--fanouts", split = ",", description = "Search fanouts to measure (default: the retriever's default)")
+    List<Integer> fanouts = new ArrayList<>();
+
+    @Option(names = "--max-conn", description = "HNSW maxConn (default: the retriever's default)")
+    Integer maxConn;
+
+    @Option(names = "--beam-width", description = "HNSW beamWidth (default: the retriever's default)")
+    Integer beamWidth;
+
+    @Option(names = "--index-threads", defaultValue = "1", description = "Indexing threads (default 1)")
+    int indexThreads;
+
+    @Option(names = "--no-force-merge", description = "Keep the segments instead of force-merging into one")
+    boolean noForceMerge;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the vectors (default 42)")
+    long seed;
+
+    @Option(names = "--json", description = "Also write the result as JSON to this file")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        LuceneHnswRetrieverProvider.Quantization q;
+        try {
+            q = LuceneHnswRetrieverProvider.Quantization.valueOf(quantization.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--quantization must be none, int8 or int4, got '" + quantization + "'");
+        }
+        IndexBenchmark.Options options = new IndexBenchmark.Options(items, dim, queries, k, selectivity, q,
+                maxConn != null ? maxConn : DEFAULTS.maxConn(), beamWidth != null ? beamWidth : DEFAULTS.beamWidth(),
+                fanouts.isEmpty() ? DEFAULTS.fanouts() : fanouts, DEFAULTS.exactMaxDocs(), !noForceMerge,
+                indexThreads, indexThreads, seed, DEFAULTS.workDir());
+        IndexBenchmark.Result result = IndexBenchmark.run(options, System.out);
+        String text = IndexBenchmark.toJson(result);
+        System.out.println(text);
+        if (json != null) {
+            Path tmp = json.resolveSibling(json.getFileName() + ".tmp");
+            Files.writeString(tmp, text + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, json, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        return 0;
+    }
+}
