@@ -101,7 +101,19 @@ final class LuceneHnswRetriever implements Retriever {
     }
 
     /** The eligible documents of each segment of one snapshot, already masked by the live docs. */
-    record EligibleDocs(FixedBitSet[] perLeaf, int[] counts, int total) {
+    record EligibleDocs(FixedBitSet[] perLeaf, int[] counts, int total, AtomicReference<ExactRows> rows) {
+        EligibleDocs(FixedBitSet[] perLeaf, int[] counts, int total) {
+            this(perLeaf, counts, total, new AtomicReference<>());
+        }
+    }
+
+    /**
+     * The on-heap vectors of a small cached eligible set, so that a repeating small filter is scored
+     * from contiguous heap arrays instead of seeking in the index per document. Read only once built.
+     */
+    record ExactRows(long[] keys, float[][] vectors) {
+        /** Marks a cached set whose rows may be built; uncached sets never get rows. */
+        static final ExactRows PENDING = new ExactRows(new long[0], new float[0][]);
     }
 
     /** The reader is compared by identity only (it may be closed by now); its version is captured at creation. */
@@ -378,13 +390,13 @@ final class LuceneHnswRetriever implements Retriever {
             }
             int want = k + drop.size();
             boolean exact = eligibleCount <= t.exactMaxDocs();
-            TopHits hits = exact ? exactSearch(leaves, eligible, query, want)
+            TopHits hits = exact ? exactSearch(leaves, eligible, query, want, t)
                     : approximateSearch(leaves, eligible, query, want, t);
             List<ScoredItem> out = finish(leaves, hits, drop, k);
             if (!exact && out.size() < k && out.size() < eligibleCount) {
                 // The graph could not reach k eligible items (a disconnected region under a filter):
                 // the contract promises k results whenever k are eligible, so score them all.
-                out = finish(leaves, exactSearch(leaves, eligible, query, want), drop, k);
+                out = finish(leaves, exactSearch(leaves, eligible, query, want, t), drop, k);
             }
             return out;
         } catch (IOException e) {
@@ -451,9 +463,25 @@ final class LuceneHnswRetriever implements Retriever {
         return hits;
     }
 
-    private TopHits exactSearch(List<LeafReaderContext> leaves, EligibleDocs eligible, float[] query, int want)
-            throws IOException {
+    private TopHits exactSearch(List<LeafReaderContext> leaves, EligibleDocs eligible, float[] query, int want,
+            Tuning t) throws IOException {
         TopHits hits = new TopHits(want);
+        if (eligible != null && eligible.rows().get() != null && eligible.total() <= t.exactMaxDocs()) {
+            ExactRows rows = eligible.rows().get();
+            if (rows == ExactRows.PENDING) {
+                rows = exactRows(leaves, eligible);
+                eligible.rows().compareAndSet(ExactRows.PENDING, rows);
+            }
+            long[] keys = rows.keys();
+            float[][] vectors = rows.vectors();
+            for (int i = 0; i < keys.length; i++) {
+                float score = VectorUtil.dotProduct(query, vectors[i]);
+                if (hits.wouldAccept(score)) {
+                    hits.offer(TopHits.leaf(keys[i]), TopHits.doc(keys[i]), score);
+                }
+            }
+            return hits;
+        }
         for (int li = 0; li < leaves.size(); li++) {
             LeafReader reader = leaves.get(li).reader();
             FloatVectorValues values = reader.getFloatVectorValues(ItemDocuments.VECTOR);
@@ -462,6 +490,29 @@ final class LuceneHnswRetriever implements Retriever {
             }
         }
         return hits;
+    }
+
+    private static ExactRows exactRows(List<LeafReaderContext> leaves, EligibleDocs eligible) throws IOException {
+        long[] keys = new long[eligible.total()];
+        float[][] vectors = new float[eligible.total()][];
+        int n = 0;
+        for (int li = 0; li < leaves.size(); li++) {
+            LeafReader reader = leaves.get(li).reader();
+            FloatVectorValues values = reader.getFloatVectorValues(ItemDocuments.VECTOR);
+            if (values == null || eligible.counts()[li] == 0) {
+                continue;
+            }
+            OrdMapper ords = OrdMapper.of(values, reader.maxDoc());
+            DocIdSetIterator it = new BitSetIterator(eligible.perLeaf()[li], 0);
+            for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+                int ord = ords.ord(doc);
+                if (ord >= 0) {
+                    keys[n] = TopHits.key(li, doc);
+                    vectors[n++] = values.vectorValue(ord).clone(); // the reader reuses its buffer
+                }
+            }
+        }
+        return new ExactRows(Arrays.copyOf(keys, n), Arrays.copyOf(vectors, n));
     }
 
     private static void scoreExactly(int leafIndex, LeafReader reader, FloatVectorValues values, FixedBitSet bits,
@@ -549,6 +600,7 @@ final class LuceneHnswRetriever implements Retriever {
         EligibleDocs docs = cache.byFilter().get(filter);
         if (docs == null) {
             docs = computeEligible(searcher, filter);
+            docs = new EligibleDocs(docs.perLeaf(), docs.counts(), docs.total(), new AtomicReference<>(ExactRows.PENDING));
             if (cache.byFilter().size() >= config.filterCacheSize()) {
                 cache.byFilter().clear(); // crude bound; a snapshot's working set of filters is usually small
             }
