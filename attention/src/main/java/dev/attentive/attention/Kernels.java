@@ -106,41 +106,93 @@ final class Kernels {
     }
 
     /**
-     * The scalar product, adding into C. The inner loop always streams a row of B into a row of C;
-     * for A stored by rows (i-p-j order) C's row stays in cache over the sum, for A stored by
-     * columns (the weight gradients, p-i-j order) all of the small C stays in cache while the long
-     * sum streams A and B once.
+     * The scalar product, adding into C. HotSpot (JDK 25) does not vectorise the textbook i-p-j
+     * loop {@code c[cRow + j] += av * b[bRow + j]}: C and B might be one array at different
+     * offsets. So A and B^T are packed into contiguous rows, and each 4 x 2 block of C is eight
+     * independent multiply-add chains along the shared dimension.
      */
     static void scalar(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
             float[] c, int cOff, int ldc) {
-        if (ars == 1 && acs != 1) {
-            for (int p = 0; p < k; p++) {
-                int bRow = bOff + p * ldb;
-                int aCol = aOff + p * acs;
-                for (int i = 0; i < m; i++) {
-                    float av = a[aCol + i];
-                    if (av == 0) {
-                        continue;
-                    }
-                    int cRow = cOff + i * ldc;
-                    for (int j = 0; j < n; j++) {
-                        c[cRow + j] += av * b[bRow + j];
-                    }
-                }
-            }
-            return;
-        }
+        float[] ap = new float[m * k];
         for (int i = 0; i < m; i++) {
-            int cRow = cOff + i * ldc;
             for (int p = 0; p < k; p++) {
-                float av = a[aOff + i * ars + p * acs];
-                if (av == 0) {
-                    continue;
+                ap[i * k + p] = a[aOff + i * ars + p * acs];
+            }
+        }
+        float[] bt = new float[n * k];
+        for (int p = 0; p < k; p++) {
+            int bRow = bOff + p * ldb;
+            for (int j = 0; j < n; j++) {
+                bt[j * k + p] = b[bRow + j];
+            }
+        }
+        int i = 0;
+        for (; i + 3 < m; i += 4) {
+            int a0 = i * k;
+            int a1 = a0 + k;
+            int a2 = a1 + k;
+            int a3 = a2 + k;
+            int j = 0;
+            for (; j + 1 < n; j += 2) {
+                int b0 = j * k;
+                int b1 = b0 + k;
+                float s00 = 0;
+                float s01 = 0;
+                float s10 = 0;
+                float s11 = 0;
+                float s20 = 0;
+                float s21 = 0;
+                float s30 = 0;
+                float s31 = 0;
+                for (int p = 0; p < k; p++) {
+                    float y0 = bt[b0 + p];
+                    float y1 = bt[b1 + p];
+                    float x0 = ap[a0 + p];
+                    float x1 = ap[a1 + p];
+                    float x2 = ap[a2 + p];
+                    float x3 = ap[a3 + p];
+                    s00 += x0 * y0;
+                    s01 += x0 * y1;
+                    s10 += x1 * y0;
+                    s11 += x1 * y1;
+                    s20 += x2 * y0;
+                    s21 += x2 * y1;
+                    s30 += x3 * y0;
+                    s31 += x3 * y1;
                 }
-                int bRow = bOff + p * ldb;
-                for (int j = 0; j < n; j++) {
-                    c[cRow + j] += av * b[bRow + j];
+                int c0 = cOff + i * ldc + j;
+                c[c0] += s00;
+                c[c0 + 1] += s01;
+                c[c0 + ldc] += s10;
+                c[c0 + ldc + 1] += s11;
+                c[c0 + 2 * ldc] += s20;
+                c[c0 + 2 * ldc + 1] += s21;
+                c[c0 + 3 * ldc] += s30;
+                c[c0 + 3 * ldc + 1] += s31;
+            }
+            for (; j < n; j++) {
+                int b0 = j * k;
+                float s0 = 0;
+                float s1 = 0;
+                float s2 = 0;
+                float s3 = 0;
+                for (int p = 0; p < k; p++) {
+                    float y = bt[b0 + p];
+                    s0 += ap[a0 + p] * y;
+                    s1 += ap[a1 + p] * y;
+                    s2 += ap[a2 + p] * y;
+                    s3 += ap[a3 + p] * y;
                 }
+                int c0 = cOff + i * ldc + j;
+                c[c0] += s0;
+                c[c0 + ldc] += s1;
+                c[c0 + 2 * ldc] += s2;
+                c[c0 + 3 * ldc] += s3;
+            }
+        }
+        for (; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                c[cOff + i * ldc + j] += DenseOps.dot(ap, i * k, bt, j * k, k);
             }
         }
     }
@@ -175,20 +227,71 @@ final class Kernels {
         }
     }
 
-    /** The scalar double product, adding into C, in i-p-j order. */
+    /** The scalar double product, adding into C, blocked as the float one. */
     static void scalar(int m, int n, int k, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
             double[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            int cRow = cOff + i * ldc;
-            for (int p = 0; p < k; p++) {
-                double av = a[aOff + i * lda + p];
-                if (av == 0) {
-                    continue;
+        double[] bt = new double[n * k];
+        for (int p = 0; p < k; p++) {
+            int bRow = bOff + p * ldb;
+            for (int j = 0; j < n; j++) {
+                bt[j * k + p] = b[bRow + j];
+            }
+        }
+        int i = 0;
+        for (; i + 3 < m; i += 4) {
+            int a0 = aOff + i * lda;
+            int a1 = a0 + lda;
+            int a2 = a1 + lda;
+            int a3 = a2 + lda;
+            int j = 0;
+            for (; j + 1 < n; j += 2) {
+                int b0 = j * k;
+                int b1 = b0 + k;
+                double s00 = 0;
+                double s01 = 0;
+                double s10 = 0;
+                double s11 = 0;
+                double s20 = 0;
+                double s21 = 0;
+                double s30 = 0;
+                double s31 = 0;
+                for (int p = 0; p < k; p++) {
+                    double y0 = bt[b0 + p];
+                    double y1 = bt[b1 + p];
+                    double x0 = a[a0 + p];
+                    double x1 = a[a1 + p];
+                    double x2 = a[a2 + p];
+                    double x3 = a[a3 + p];
+                    s00 += x0 * y0;
+                    s01 += x0 * y1;
+                    s10 += x1 * y0;
+                    s11 += x1 * y1;
+                    s20 += x2 * y0;
+                    s21 += x2 * y1;
+                    s30 += x3 * y0;
+                    s31 += x3 * y1;
                 }
-                int bRow = bOff + p * ldb;
-                for (int j = 0; j < n; j++) {
-                    c[cRow + j] += av * b[bRow + j];
-                }
+                int c0 = cOff + i * ldc + j;
+                c[c0] += s00;
+                c[c0 + 1] += s01;
+                c[c0 + ldc] += s10;
+                c[c0 + ldc + 1] += s11;
+                c[c0 + 2 * ldc] += s20;
+                c[c0 + 2 * ldc + 1] += s21;
+                c[c0 + 3 * ldc] += s30;
+                c[c0 + 3 * ldc + 1] += s31;
+            }
+            for (; j < n; j++) {
+                int c0 = cOff + i * ldc + j;
+                c[c0] += DenseOps.dot(a, a0, bt, j * k, k);
+                c[c0 + ldc] += DenseOps.dot(a, a1, bt, j * k, k);
+                c[c0 + 2 * ldc] += DenseOps.dot(a, a2, bt, j * k, k);
+                c[c0 + 3 * ldc] += DenseOps.dot(a, a3, bt, j * k, k);
+            }
+        }
+        for (; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                c[cOff + i * ldc + j] += DenseOps.dot(a, aOff + i * lda, bt, j * k, k);
             }
         }
     }

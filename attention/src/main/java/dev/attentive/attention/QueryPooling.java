@@ -14,7 +14,9 @@ import java.util.random.RandomGenerator;
  * learned score bias per field/position, and a learned positional embedding added to each field
  * vector before scoring (history attention: it changes which item is attended to, not the pooled
  * vector's space). Parameters are only read during passes; all per-pass state lives in the
- * {@link Pass}, so concurrent forward passes are safe.
+ * {@link Pass}, so concurrent forward passes are safe. Additive scoring projects all
+ * {@code batch * fields} vectors in one {@link Kernels} product (and its backward in two); dot
+ * scoring needs no per-field projection at all (it scores against {@code K^T q}).
  */
 final class QueryPooling implements Attention {
 
