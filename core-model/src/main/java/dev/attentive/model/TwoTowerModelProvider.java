@@ -69,10 +69,12 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
      * @param activation the {@code mlp} activation, {@code relu} or {@code gelu} (default relu)
      * @param attention the field attention plugin of both towers (default {@code mean})
      * @param historyAttention the plugin pooling the user's recent items, or {@code none} for no
-     *     history field (default {@code none}: on ML-100K the causal history currently lowers
-     *     Recall@10 from 0.237 to 0.197)
+     *     history field (default {@code mean}; chosen on ML-100K validation NDCG@10, seed 2020, see
+     *     {@code historyMode})
      * @param historyLength how many recent items the history holds (default 50)
-     * @param historyMode {@code causal} or {@code static} history during training (default causal)
+     * @param historyMode {@code causal} or {@code static} history during training (default static: on
+     *     ML-100K, seed 2020, lr 0.005, the best validation NDCG@10 was 0.174 causal, 0.216 static,
+     *     0.211 without history)
      * @param attentionSettings settings of the field attention plugin, {@code key=value} pairs separated by
      *     {@code ;} (default empty); settings keys prefixed {@code attention.} are added here
      * @param historyAttentionSettings settings of the history attention plugin, in the same form
@@ -85,7 +87,8 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
      * @param negatives extra uniformly sampled negatives per batch (default 0)
      * @param epochs the maximum number of epochs (default 30)
      * @param batch the mini-batch size (default 1024)
-     * @param lr the learning rate (default 1e-3)
+     * @param lr the learning rate (default 0.02: on ML-100K with static history the best validation
+     *     NDCG@10 rose from 0.200 at 1e-3 to 0.229 at 0.02)
      * @param optimiser {@code adam}, {@code adamw} or {@code adagrad} (default adam)
      * @param weightDecay the weight decay (default 0)
      * @param clipNorm the global gradient norm clip, 0 for none (default 0)
@@ -218,9 +221,9 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
 
     @Override
     public Config defaultConfig() {
-        return new Config(64, "mlp", List.of(128), List.of(128), "relu", "mean", "none", 50, HistoryMode.CAUSAL, "", "",
+        return new Config(64, "mlp", List.of(128), List.of(128), "relu", "mean", "mean", 50, HistoryMode.STATIC, "", "",
                 false, 0.07, false,
-                true, 0, 30, 1024, 1e-3, Optimiser.ADAM, 0, 0, 5, 10_000, 4096, 10, "exact");
+                true, 0, 30, 1024, 0.02, Optimiser.ADAM, 0, 0, 5, 10_000, 4096, 10, "exact");
     }
 
     @Override

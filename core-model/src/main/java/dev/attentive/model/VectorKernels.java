@@ -1,6 +1,7 @@
 package dev.attentive.model;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -167,23 +168,78 @@ final class VectorKernels {
         }
     }
 
-    /** {@code sum(x[off..off+n))} of exponentials {@code exp(x - max)} written back; returns the sum. */
+    /**
+     * {@code sum(x[off..off+n))} of exponentials {@code exp(x - max)} written back; returns the sum.
+     * Deterministic: the exponential is computed with basic IEEE operations (no intrinsic whose
+     * rounding differs between the interpreter and compiled code) and the lanes are summed in order,
+     * so a training run gives the same numbers however the JIT compiles it.
+     */
     static float expShifted(float[] x, int off, int n, float max) {
         int i = 0;
         FloatVector sum = FloatVector.zero(S);
         FloatVector shift = FloatVector.broadcast(S, max);
         for (; i + L <= n; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, off + i).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector e = exp(FloatVector.fromArray(S, x, off + i).sub(shift));
             e.intoArray(x, off + i);
             sum = sum.add(e);
         }
-        float s = sum.reduceLanes(VectorOperators.ADD);
+        float[] lanes = new float[L];
+        sum.intoArray(lanes, 0);
+        float s = 0;
+        for (float lane : lanes) {
+            s += lane;
+        }
         for (; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] - max);
+            float e = exp(x[off + i] - max);
             x[off + i] = e;
             s += e;
         }
         return s;
+    }
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to an integer. */
+    private static final float ROUND = 12582912f;
+    private static final float UNDERFLOW = -87.0f;
+    private static final float[] P = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f,
+        1.6666665459e-1f, 5.0000001201e-1f};
+
+    /**
+     * {@code exp(x)} for {@code x <= 0} (Cephes' single-precision polynomial, about 1 ulp):
+     * {@code 2^k * p(r)} with {@code x = k ln 2 + r}; below {@code -87} (and for -infinity) it is 0.
+     */
+    static FloatVector exp(FloatVector x) {
+        var tiny = x.compare(VectorOperators.LT, UNDERFLOW);
+        FloatVector safe = x.blend(0f, tiny);
+        FloatVector k = safe.mul(LOG2E).add(ROUND).sub(ROUND);
+        FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), safe);
+        r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(S, P[0]);
+        for (int j = 1; j < P.length; j++) {
+            p = p.fma(r, FloatVector.broadcast(S, P[j]));
+        }
+        FloatVector r2 = r.mul(r);
+        FloatVector y = p.fma(r2, r.add(1f));
+        IntVector bits = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return y.mul(bits.reinterpretAsFloats()).blend(0f, tiny);
+    }
+
+    /** The scalar twin of {@link #exp(FloatVector)}, with the same operations in the same order. */
+    static float exp(float x) {
+        if (x < UNDERFLOW || Float.isNaN(x)) {
+            return Float.isNaN(x) ? x : 0f;
+        }
+        float k = x * LOG2E + ROUND - ROUND;
+        float r = Math.fma(k, -LN2_HI, x);
+        r = Math.fma(k, -LN2_LO, r);
+        float p = P[0];
+        for (int j = 1; j < P.length; j++) {
+            p = Math.fma(p, r, P[j]);
+        }
+        float y = Math.fma(p, r * r, r + 1f);
+        return y * Float.intBitsToFloat(((int) k + 127) << 23);
     }
 
     /** See {@link Kernels#affineMax}. */

@@ -110,4 +110,26 @@ class KernelsTest {
         assertThat((double) x[2]).isCloseTo(1.0, within(1e-6));
         assertThat((double) x[4]).isCloseTo(Math.exp(-4), within(1e-6));
     }
+
+    @Test
+    void theDeterministicExponentialIsAccurateAndItsVectorAndScalarFormsAgree() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.VECTOR, "jdk.incubator.vector is not in the boot layer");
+        float[] x = new float[4099];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = -90f + 90f * i / (x.length - 1);
+        }
+        x[7] = Float.NEGATIVE_INFINITY;
+        float[] vector = x.clone();
+        Kernels.expShifted(vector, 0, vector.length, 0f);
+        for (int i = 0; i < x.length; i++) {
+            float scalar = VectorKernels.exp(x[i]);
+            assertThat(vector[i]).as("x = %s", x[i]).isEqualTo(scalar);
+            double exact = Math.exp(x[i]);
+            if (x[i] >= -87f) {
+                assertThat((double) scalar).as("x = %s", x[i]).isCloseTo(exact, within(3.0 * Math.ulp((float) exact)));
+            } else {
+                assertThat(scalar).isZero();
+            }
+        }
+    }
 }
