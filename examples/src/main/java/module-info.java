@@ -2,6 +2,7 @@
 module dev.attentive.examples {
     requires dev.attentive.api;
     requires dev.attentive.eval;
+    requires dev.attentive.model;
     requires dev.attentive.index.lucene;
     requires info.picocli;
     requires java.logging;

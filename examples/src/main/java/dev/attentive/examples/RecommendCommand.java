@@ -13,6 +13,8 @@ import dev.attentive.api.spi.TrainingContext;
 import dev.attentive.eval.runner.Datasets;
 import dev.attentive.eval.runner.ModelSpec;
 import dev.attentive.eval.split.Filters;
+import dev.attentive.model.TwoTowerModels;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -50,8 +52,14 @@ final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "2020", description = "Training seed (default 2020)")
     long seed;
 
+    @Option(names = "--save", description = "Save the trained two-tower model to this folder")
+    Path save;
+
+    @Option(names = "--load", description = "Load a saved two-tower model from this folder instead of training")
+    Path load;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintStream out = System.out;
         Dataset loaded = Datasets.load(dataset, dataDir);
         Dataset data = loaded.interactions().stream().anyMatch(i -> i.weight() != 1f)
@@ -63,10 +71,7 @@ final class RecommendCommand implements Callable<Integer> {
             throw new IllegalArgumentException("User '" + user + "' has no interactions in " + dataset
                     + " (after keeping ratings >= 3); pass a user id that occurs in the data");
         }
-        ModelSpec spec = ModelSpec.parse(model);
-        out.printf(Locale.ROOT, "Training %s on %s (%,d interactions)...%n", spec.label(), dataset, data.interactions().size());
-        var context = new TrainingContext(seed, Runtime.getRuntime().availableProcessors(), r -> Double.NaN, s -> { });
-        try (Recommender recommender = ProviderRegistry.models().get(spec.name()).train(data, spec.settings(), context)) {
+        try (Recommender recommender = trainOrLoad(data, out)) {
             out.printf("%nUser %s: %s%n", user, DemoCommand.show(data.users().get(id)));
             out.printf("Recently: %s%n", history.stream().limit(5)
                     .map(i -> i.item() + " (" + title(data, i.item()) + ")").toList());
@@ -81,6 +86,22 @@ final class RecommendCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private Recommender trainOrLoad(Dataset data, PrintStream out) throws IOException {
+        if (load != null) {
+            out.printf("Loading the model saved in %s...%n", load);
+            return TwoTowerModels.load(load);
+        }
+        ModelSpec spec = ModelSpec.parse(model);
+        out.printf(Locale.ROOT, "Training %s on %s (%,d interactions)...%n", spec.label(), dataset, data.interactions().size());
+        var context = new TrainingContext(seed, Runtime.getRuntime().availableProcessors(), r -> Double.NaN, s -> { });
+        Recommender trained = ProviderRegistry.models().get(spec.name()).train(data, spec.settings(), context);
+        if (save != null) {
+            TwoTowerModels.save(trained, save);
+            out.printf("Saved the model to %s%n", save);
+        }
+        return trained;
     }
 
     private static String title(Dataset data, ItemId item) {
