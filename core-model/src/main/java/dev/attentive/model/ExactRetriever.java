@@ -18,20 +18,81 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Brute-force retrieval over a contiguous matrix of item vectors stored in panels of
- * {@link Kernels#PANEL} items ({@code dim x PANEL} floats each, dimension-major), so that a query
- * is scored a panel at a time by a blocked kernel. Searches share a read lock; updates take the
- * write lock, so a search sees the catalogue before or after an update, never half of it. Removal
- * moves the last row into the hole, keeping the matrix contiguous.
+ * {@link Kernels#PANEL} items ({@code dim x PANEL} floats each, dimension-major). Searches share a
+ * read lock; updates take the write lock, so a search sees the catalogue before or after an update,
+ * never half of it. Removal moves the last row into the hole, keeping the matrix contiguous.
+ *
+ * <p>Scoring every item in float reads {@code 4 * dim} bytes per item, and for a catalogue beyond
+ * the L1 cache that read bandwidth, not arithmetic, bounds a query (measured: 2.9 ns per item of
+ * dimension 64 from L2, 1.6 ns from L1). So a search runs in two passes that give exactly the float
+ * result: every item is pre-scored from int8 codes (per-item scale; a quarter of the bytes) whose
+ * worst-case error against the float score is bounded per item; then only the items whose upper
+ * bound reaches the k-th best lower bound are scored in float, with the same FMA chain as a plain
+ * float scan, and ranked. Ties keep the lower row.
  */
 final class ExactRetriever implements Retriever {
     private final int dim;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private float[] matrix = new float[0];
+    /** The int8 codes in the same panel layout as {@link #matrix}, and each row's scale. */
+    private byte[] codes = new byte[0];
+    private float[] scales = new float[0];
+    /**
+     * An upper bound, over all rows ever written since the last {@link #index}, of
+     * {@code |floatScore - int8Score| / |query|}, see {@link #write}.
+     */
+    private float errorBound;
     private ItemId[] ids = new ItemId[0];
     private Features[] attributes = new Features[0];
     private final Map<ItemId, Integer> rows = new HashMap<>();
     private int size;
     private volatile boolean closed;
+
+    /**
+     * Per-thread search buffers, so a query allocates only its result. Sized by the largest PANEL
+     * and k seen on the thread (a few hundred bytes for the usual k).
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        final TopK top = new TopK(16);
+        final TopK approximate = new TopK(16);
+        private float[] estimates = new float[Kernels.PANEL];
+        private int[] candidates = new int[Kernels.PANEL];
+        private int[] rows = new int[16];
+        private float[] scores = new float[16];
+
+        private float[] exact = new float[16];
+
+        float[] exact(int n) {
+            if (exact.length < n) {
+                exact = new float[n];
+            }
+            return exact;
+        }
+
+        float[] estimates(int n) {
+            if (estimates.length < n) {
+                estimates = new float[n];
+                candidates = new int[n];
+            }
+            return estimates;
+        }
+
+        int[] rows(int n) {
+            if (rows.length < n) {
+                rows = new int[n];
+            }
+            return rows;
+        }
+
+        float[] scores(int n) {
+            if (scores.length < n) {
+                scores = new float[n];
+            }
+            return scores;
+        }
+    }
 
     ExactRetriever(int dim) {
         this.dim = dim;
@@ -68,6 +129,9 @@ final class ExactRetriever implements Retriever {
             size = 0;
             int capacity = roundUp(Math.max(1, items.size()));
             matrix = new float[capacity * dim];
+            codes = new byte[capacity * dim];
+            scales = new float[capacity];
+            errorBound = 0;
             ids = new ItemId[capacity];
             attributes = new Features[ids.length];
             for (IndexedItem item : items) {
@@ -124,14 +188,18 @@ final class ExactRetriever implements Retriever {
             if (row != last) {
                 for (int d = 0; d < dim; d++) {
                     matrix[at(row, d)] = matrix[at(last, d)];
+                    codes[at(row, d)] = codes[at(last, d)];
                 }
+                scales[row] = scales[last];
                 ids[row] = ids[last];
                 attributes[row] = attributes[last];
                 rows.put(ids[row], row);
             }
             for (int d = 0; d < dim; d++) {
                 matrix[at(last, d)] = 0f;
+                codes[at(last, d)] = 0;
             }
+            scales[last] = 0f;
             ids[last] = null;
             attributes[last] = null;
             size--;
@@ -150,40 +218,128 @@ final class ExactRetriever implements Retriever {
             throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
         boolean filtering = !(filter instanceof ItemFilter.All);
+        boolean excluding = !exclusions.isEmpty();
+        Scratch scratch = SCRATCH.get();
         lock.readLock().lock();
         try {
             ensureOpen();
-            TopK top = new TopK(k);
-            float[] block = new float[Kernels.PANEL];
-            boolean excluding = !exclusions.isEmpty();
+            // Pass 1: int8 estimates of every row; the approximate heap keeps the k best eligible.
+            TopK approximate = scratch.approximate;
+            approximate.reset(k);
+            float[] estimates = scratch.estimates(roundUp(Math.max(1, size)));
+            int[] candidates = scratch.candidates;
             for (int start = 0; start < size; start += Kernels.PANEL) {
-                Kernels.scorePanel(query, dim, matrix, start * dim, block);
-                int end = Math.min(Kernels.PANEL, size - start);
-                for (int j = 0; j < end; j++) {
-                    float score = block[j];
-                    if (!top.wouldAccept(score)) {
-                        continue;
+                float max = Kernels.scorePanelInt8(query, dim, codes, start * dim, scales, estimates, start);
+                int end = Math.min(start + Kernels.PANEL, size);
+                if (!approximate.full()) {
+                    for (int row = start; row < end; row++) {
+                        float e = estimates[row];
+                        if (approximate.wouldAccept(e) && eligible(row, filtering, filter, excluding, exclusions)) {
+                            approximate.offer(row, e);
+                        }
                     }
-                    int row = start + j;
-                    if (filtering && !filter.matches(attributes[row])) {
-                        continue;
+                    continue;
+                }
+                // Once k rows are kept only estimates above the worst kept one can enter (ties keep the
+                // lower, earlier row): skip the panel, or visit just the rows above it.
+                if (!(max > approximate.threshold())) {
+                    continue;
+                }
+                int above = Kernels.collectAtLeast(estimates, start, end, Math.nextUp(approximate.threshold()),
+                        candidates);
+                for (int i = 0; i < above; i++) {
+                    int row = candidates[i];
+                    float e = estimates[row];
+                    if (approximate.wouldAccept(e) && eligible(row, filtering, filter, excluding, exclusions)) {
+                        approximate.offer(row, e);
                     }
-                    if (excluding && exclusions.contains(ids[row])) {
-                        continue;
-                    }
-                    top.offer(row, score);
                 }
             }
-            int[] best = top.rowsBestFirst();
-            float[] scores = top.scoresBestFirst();
-            List<ScoredItem> out = new ArrayList<>(best.length);
-            for (int i = 0; i < best.length; i++) {
+            // Pass 2: a row can be among the k best in float only if its upper bound reaches the k-th
+            // best lower bound: estimate >= kth - 2 * margin (rounded down, so never too strict).
+            float cut = Float.NEGATIVE_INFINITY;
+            if (approximate.full()) {
+                double qNorm = 0;
+                for (float v : query) {
+                    qNorm += (double) v * v;
+                }
+                double margin = Math.sqrt(qNorm) * (1 + 1e-6) * errorBound;
+                cut = Math.nextDown((float) ((double) approximate.threshold() - 2 * margin));
+            }
+            int count = Kernels.collectAtLeast(estimates, 0, size, cut, candidates);
+            TopK top = scratch.top;
+            top.reset(k);
+            int eligibleCount = 0;
+            for (int i = 0; i < count; i++) {
+                int row = candidates[i];
+                if (eligible(row, filtering, filter, excluding, exclusions)) {
+                    candidates[eligibleCount++] = row;
+                }
+            }
+            float[] exact = scratch.exact(eligibleCount);
+            exactScores(query, candidates, eligibleCount, exact);
+            for (int i = 0; i < eligibleCount; i++) {
+                top.offer(candidates[i], exact[i]);
+            }
+            int n = top.size();
+            int[] best = scratch.rows(n);
+            float[] scores = scratch.scores(n);
+            top.drainBestFirst(best, scores);
+            List<ScoredItem> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
                 out.add(new ScoredItem(ids[best[i]], scores[i]));
             }
             return out;
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    private boolean eligible(int row, boolean filtering, ItemFilter filter, boolean excluding, Set<ItemId> exclusions) {
+        return (!filtering || filter.matches(attributes[row])) && (!excluding || !exclusions.contains(ids[row]));
+    }
+
+    /**
+     * The float scores of rows: per row the same FMA chain, in order of components, as the panel
+     * kernel's lanes, so the scores equal a plain float scan's. Four rows at a time keep four
+     * independent chains in flight (one chain waits on the FMA latency at every step).
+     */
+    private void exactScores(float[] query, int[] rowList, int count, float[] out) {
+        int i = 0;
+        for (; i + 3 < count; i += 4) {
+            int o0 = panelOffset(rowList[i]);
+            int o1 = panelOffset(rowList[i + 1]);
+            int o2 = panelOffset(rowList[i + 2]);
+            int o3 = panelOffset(rowList[i + 3]);
+            float s0 = 0f;
+            float s1 = 0f;
+            float s2 = 0f;
+            float s3 = 0f;
+            for (int d = 0, step = 0; d < dim; d++, step += Kernels.PANEL) {
+                float q = query[d];
+                s0 = Math.fma(q, matrix[o0 + step], s0);
+                s1 = Math.fma(q, matrix[o1 + step], s1);
+                s2 = Math.fma(q, matrix[o2 + step], s2);
+                s3 = Math.fma(q, matrix[o3 + step], s3);
+            }
+            out[i] = s0;
+            out[i + 1] = s1;
+            out[i + 2] = s2;
+            out[i + 3] = s3;
+        }
+        for (; i < count; i++) {
+            int o = panelOffset(rowList[i]);
+            float s = 0f;
+            for (int d = 0, step = 0; d < dim; d++, step += Kernels.PANEL) {
+                s = Math.fma(query[d], matrix[o + step], s);
+            }
+            out[i] = s;
+        }
+    }
+
+    /** The position of component 0 of a row in the panel layout. */
+    private int panelOffset(int row) {
+        return (row / Kernels.PANEL) * Kernels.PANEL * dim + row % Kernels.PANEL;
     }
 
     @Override
@@ -213,16 +369,44 @@ final class ExactRetriever implements Retriever {
         return (row / Kernels.PANEL) * Kernels.PANEL * dim + d * Kernels.PANEL + row % Kernels.PANEL;
     }
 
+    /**
+     * Writes a row's floats and int8 codes {@code c = round(v / s)}, {@code s = max|v| / 127}, and
+     * widens {@link #errorBound}. For a query q the float score f (FMA chain) and the int8 score
+     * a = fl(s * fl(sum q.c)) differ by at most {@code |q| (|e| + g (|v| + |s c|))} with
+     * {@code e = v - s c} (Cauchy-Schwarz) and g covering the rounding of both chains and the scaling
+     * ({@code (dim + 2) 2^-24}, doubled for margin); this bound is computed in double and rounded up.
+     */
     private void write(int row, float[] vector) {
-        for (int d = 0; d < dim; d++) {
-            matrix[at(row, d)] = vector[d];
+        double max = 0;
+        for (float v : vector) {
+            max = Math.max(max, Math.abs(v));
         }
+        float scale = (float) (max / 127);
+        double error = 0;
+        double norm = 0;
+        double codedNorm = 0;
+        for (int d = 0; d < dim; d++) {
+            float v = vector[d];
+            int c = scale == 0 ? 0 : Math.max(-127, Math.min(127, Math.round(v / scale)));
+            matrix[at(row, d)] = v;
+            codes[at(row, d)] = (byte) c;
+            double coded = (double) scale * c;
+            error += (v - coded) * (v - coded);
+            norm += (double) v * v;
+            codedNorm += coded * coded;
+        }
+        scales[row] = scale;
+        double rounding = 2.0 * (dim + 2) * 0x1p-24;
+        double bound = (Math.sqrt(error) + rounding * (Math.sqrt(norm) + Math.sqrt(codedNorm))) * (1 + 1e-6);
+        errorBound = Math.max(errorBound, Math.nextUp((float) bound));
     }
 
     private void append(IndexedItem item) {
         if (size == ids.length) {
             int capacity = roundUp(Math.max(Kernels.PANEL, ids.length * 2));
             matrix = Arrays.copyOf(matrix, capacity * dim);
+            codes = Arrays.copyOf(codes, capacity * dim);
+            scales = Arrays.copyOf(scales, capacity);
             ids = Arrays.copyOf(ids, capacity);
             attributes = Arrays.copyOf(attributes, capacity);
         }

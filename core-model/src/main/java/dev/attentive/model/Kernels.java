@@ -15,8 +15,13 @@ final class Kernels {
     static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && !"false".equals(System.getProperty("attentive.vector"));
 
-    /** The width of a retrieval panel: item vectors are stored {@code dim x PANEL} per block. */
-    static final int PANEL = 64;
+    /**
+     * The width of a retrieval panel: item vectors are stored {@code dim x PANEL} per block. With the
+     * Vector API it is eight vectors ({@code 8 * lanes}, at least 64): the panel kernel keeps eight
+     * independent FMA accumulators in registers, enough to cover the FMA latency on cores with two
+     * FMA pipes (four left the 512-bit kernel latency-bound). 64 on the scalar path.
+     */
+    static final int PANEL = VECTOR ? Math.max(64, VectorKernels.panelWidth()) : 64;
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
@@ -144,21 +149,74 @@ final class Kernels {
 
     /**
      * Scores one panel block: {@code out[j] = sum_p q[p] * panel[off + p * PANEL + j]} for
-     * {@code j < PANEL}.
+     * {@code j < PANEL}, each a chain of FMAs in order of p (so every path gives the same bits).
+     *
+     * @return the largest of the {@code PANEL} scores (NaN scores are ignored by the scalar path and
+     *     may be returned by the vector path; callers must not rely on either)
      */
-    static void scorePanel(float[] q, int dim, float[] panel, int off, float[] out) {
+    static float scorePanel(float[] q, int dim, float[] panel, int off, float[] out) {
         if (VECTOR) {
-            VectorKernels.scorePanel(q, dim, panel, off, out);
-            return;
+            return VectorKernels.scorePanel(q, dim, panel, off, out);
         }
         java.util.Arrays.fill(out, 0, PANEL, 0f);
         for (int p = 0; p < dim; p++) {
             float qp = q[p];
             int row = off + p * PANEL;
             for (int j = 0; j < PANEL; j++) {
-                out[j] += qp * panel[row + j];
+                out[j] = Math.fma(qp, panel[row + j], out[j]);
             }
         }
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < PANEL; j++) {
+            max = Math.max(max, out[j]);
+        }
+        return max;
+    }
+
+    /**
+     * Scores one panel of int8-coded items: {@code out[base + j] = scales[base + j] * sum_p q[p] *
+     * codes[off + p * PANEL + j]} for {@code j < PANEL} (the sum a chain of float FMAs in order of
+     * p, then one multiplication).
+     *
+     * @return the largest of the {@code PANEL} scores
+     */
+    static float scorePanelInt8(float[] q, int dim, byte[] codes, int off, float[] scales, float[] out,
+            int base) {
+        if (VECTOR) {
+            return VectorKernels.scorePanelInt8(q, dim, codes, off, scales, out, base);
+        }
+        java.util.Arrays.fill(out, base, base + PANEL, 0f);
+        for (int p = 0; p < dim; p++) {
+            float qp = q[p];
+            int row = off + p * PANEL;
+            for (int j = 0; j < PANEL; j++) {
+                out[base + j] = Math.fma(qp, codes[row + j], out[base + j]);
+            }
+        }
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < PANEL; j++) {
+            out[base + j] *= scales[base + j];
+            max = Math.max(max, out[base + j]);
+        }
+        return max;
+    }
+
+    /**
+     * Writes the indices {@code from <= i < to} with {@code x[i] >= cut} into {@code out}, ascending.
+     *
+     * @return how many
+     */
+    static int collectAtLeast(float[] x, int from, int to, float cut, int[] out) {
+        if (VECTOR) {
+            return VectorKernels.collectAtLeast(x, from, to, cut, out);
+        }
+        int count = 0;
+        for (int i = from; i < to; i++) {
+            if (x[i] >= cut) {
+                out[count++] = i;
+            }
+        }
+        return count;
     }
 
     /**

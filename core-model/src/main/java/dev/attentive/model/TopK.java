@@ -2,18 +2,42 @@ package dev.attentive.model;
 
 /**
  * A bounded min-heap of (row, score) keeping the k best; ties keep the lower row. Not thread safe;
- * allocates only at construction.
+ * reusable through {@link #reset}, which allocates only when k grows.
  */
 final class TopK {
-    private final int k;
-    private final int[] rows;
-    private final float[] scores;
+    private int k;
+    private int[] rows;
+    private float[] scores;
     private int size;
 
     TopK(int k) {
         this.k = k;
         this.rows = new int[k];
         this.scores = new float[k];
+    }
+
+    /** Empties the heap for a new search keeping the {@code k} best. */
+    void reset(int k) {
+        if (k > rows.length) {
+            rows = new int[k];
+            scores = new float[k];
+        }
+        this.k = k;
+        size = 0;
+    }
+
+    /** Whether the heap holds k entries (then only scores above {@link #threshold()} enter). */
+    boolean full() {
+        return size == k;
+    }
+
+    /** The worst kept score; meaningful only when {@link #full()}. */
+    float threshold() {
+        return scores[0];
+    }
+
+    int size() {
+        return size;
     }
 
     /** Whether a score could enter: cheap pre-check before filters run. */
@@ -75,31 +99,20 @@ final class TopK {
         scores[b] = s;
     }
 
-    private Integer[] order() {
-        Integer[] idx = new Integer[size];
-        for (int i = 0; i < size; i++) {
-            idx[i] = i;
+    /**
+     * Moves the kept entries out, best first (higher score, then lower row), leaving the heap empty.
+     * The arrays need room for {@link #size()} entries.
+     */
+    void drainBestFirst(int[] outRows, float[] outScores) {
+        for (int i = size - 1; i >= 0; i--) {
+            outRows[i] = rows[0];
+            outScores[i] = scores[0];
+            size--;
+            if (size > 0) {
+                rows[0] = rows[size];
+                scores[0] = scores[size];
+                siftDown(0);
+            }
         }
-        java.util.Arrays.sort(idx, (a, b) -> scores[a] != scores[b] ? Float.compare(scores[b], scores[a])
-                : Integer.compare(rows[a], rows[b]));
-        return idx;
-    }
-
-    int[] rowsBestFirst() {
-        Integer[] idx = order();
-        int[] out = new int[size];
-        for (int i = 0; i < size; i++) {
-            out[i] = rows[idx[i]];
-        }
-        return out;
-    }
-
-    float[] scoresBestFirst() {
-        Integer[] idx = order();
-        float[] out = new float[size];
-        for (int i = 0; i < size; i++) {
-            out[i] = scores[idx[i]];
-        }
-        return out;
     }
 }

@@ -1,8 +1,11 @@
 package dev.attentive.model;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,6 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Bytes with as many lanes as {@link #S}, widened to floats by one conversion. */
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * L));
     /** Columns of C held in registers by the micro-kernel: two vectors. */
     private static final int NB = 2 * L;
     /** Column panel of B kept hot in L1 while all row blocks of A pass over it. */
@@ -119,53 +124,121 @@ final class VectorKernels {
         r1.intoArray(c, cOff + L);
     }
 
-    /** See {@link Kernels#scorePanel}. */
-    static void scorePanel(float[] q, int dim, float[] panel, int off, float[] out) {
-        if (Kernels.PANEL % L != 0) {
-            java.util.Arrays.fill(out, 0, Kernels.PANEL, 0f);
-            for (int p = 0; p < dim; p++) {
-                float qp = q[p];
-                int row = off + p * Kernels.PANEL;
-                for (int j = 0; j < Kernels.PANEL; j++) {
-                    out[j] += qp * panel[row + j];
-                }
-            }
-            return;
-        }
-        if (Kernels.PANEL % (4 * L) == 0) {
-            // Four independent accumulators per pass hide the FMA latency (two left it exposed).
-            for (int j = 0; j < Kernels.PANEL; j += 4 * L) {
-                FloatVector acc0 = FloatVector.zero(S);
-                FloatVector acc1 = FloatVector.zero(S);
-                FloatVector acc2 = FloatVector.zero(S);
-                FloatVector acc3 = FloatVector.zero(S);
-                for (int p = 0; p < dim; p++) {
-                    FloatVector x = FloatVector.broadcast(S, q[p]);
-                    int row = off + p * Kernels.PANEL + j;
-                    acc0 = FloatVector.fromArray(S, panel, row).fma(x, acc0);
-                    acc1 = FloatVector.fromArray(S, panel, row + L).fma(x, acc1);
-                    acc2 = FloatVector.fromArray(S, panel, row + 2 * L).fma(x, acc2);
-                    acc3 = FloatVector.fromArray(S, panel, row + 3 * L).fma(x, acc3);
-                }
-                acc0.intoArray(out, j);
-                acc1.intoArray(out, j + L);
-                acc2.intoArray(out, j + 2 * L);
-                acc3.intoArray(out, j + 3 * L);
-            }
-            return;
-        }
-        for (int j = 0; j < Kernels.PANEL; j += 2 * L) {
+    /** Eight vectors: the panel width the scorer is built for (see {@link Kernels#PANEL}). */
+    static int panelWidth() {
+        return 8 * L;
+    }
+
+    /**
+     * See {@link Kernels#scorePanel}. Eight independent accumulators per pass (PANEL is a multiple
+     * of {@code 8 * L}); each query component is broadcast once per pass and its FMAs take the item
+     * values straight from memory.
+     */
+    static float scorePanel(float[] q, int dim, float[] panel, int off, float[] out) {
+        FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < Kernels.PANEL; j += 8 * L) {
             FloatVector acc0 = FloatVector.zero(S);
             FloatVector acc1 = FloatVector.zero(S);
-            for (int p = 0; p < dim; p++) {
+            FloatVector acc2 = FloatVector.zero(S);
+            FloatVector acc3 = FloatVector.zero(S);
+            FloatVector acc4 = FloatVector.zero(S);
+            FloatVector acc5 = FloatVector.zero(S);
+            FloatVector acc6 = FloatVector.zero(S);
+            FloatVector acc7 = FloatVector.zero(S);
+            for (int p = 0, row = off + j; p < dim; p++, row += Kernels.PANEL) {
                 FloatVector x = FloatVector.broadcast(S, q[p]);
-                int row = off + p * Kernels.PANEL + j;
                 acc0 = FloatVector.fromArray(S, panel, row).fma(x, acc0);
                 acc1 = FloatVector.fromArray(S, panel, row + L).fma(x, acc1);
+                acc2 = FloatVector.fromArray(S, panel, row + 2 * L).fma(x, acc2);
+                acc3 = FloatVector.fromArray(S, panel, row + 3 * L).fma(x, acc3);
+                acc4 = FloatVector.fromArray(S, panel, row + 4 * L).fma(x, acc4);
+                acc5 = FloatVector.fromArray(S, panel, row + 5 * L).fma(x, acc5);
+                acc6 = FloatVector.fromArray(S, panel, row + 6 * L).fma(x, acc6);
+                acc7 = FloatVector.fromArray(S, panel, row + 7 * L).fma(x, acc7);
             }
             acc0.intoArray(out, j);
             acc1.intoArray(out, j + L);
+            acc2.intoArray(out, j + 2 * L);
+            acc3.intoArray(out, j + 3 * L);
+            acc4.intoArray(out, j + 4 * L);
+            acc5.intoArray(out, j + 5 * L);
+            acc6.intoArray(out, j + 6 * L);
+            acc7.intoArray(out, j + 7 * L);
+            max = max.max(acc0.max(acc1).max(acc2.max(acc3)).max(acc4.max(acc5).max(acc6.max(acc7))));
         }
+        return max.reduceLanes(VectorOperators.MAX);
+    }
+
+    /**
+     * See {@link Kernels#scorePanelInt8}: the {@link #scorePanel} kernel over int8 codes, each block
+     * of lanes widened to floats before its FMA, the sums scaled per item at the end.
+     */
+    static float scorePanelInt8(float[] q, int dim, byte[] codes, int off, float[] scales, float[] out, int base) {
+        FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < Kernels.PANEL; j += 8 * L) {
+            FloatVector acc0 = FloatVector.zero(S);
+            FloatVector acc1 = FloatVector.zero(S);
+            FloatVector acc2 = FloatVector.zero(S);
+            FloatVector acc3 = FloatVector.zero(S);
+            FloatVector acc4 = FloatVector.zero(S);
+            FloatVector acc5 = FloatVector.zero(S);
+            FloatVector acc6 = FloatVector.zero(S);
+            FloatVector acc7 = FloatVector.zero(S);
+            for (int p = 0, row = off + j; p < dim; p++, row += Kernels.PANEL) {
+                FloatVector x = FloatVector.broadcast(S, q[p]);
+                acc0 = widen(codes, row).fma(x, acc0);
+                acc1 = widen(codes, row + L).fma(x, acc1);
+                acc2 = widen(codes, row + 2 * L).fma(x, acc2);
+                acc3 = widen(codes, row + 3 * L).fma(x, acc3);
+                acc4 = widen(codes, row + 4 * L).fma(x, acc4);
+                acc5 = widen(codes, row + 5 * L).fma(x, acc5);
+                acc6 = widen(codes, row + 6 * L).fma(x, acc6);
+                acc7 = widen(codes, row + 7 * L).fma(x, acc7);
+            }
+            int so = base + j;
+            acc0 = acc0.mul(FloatVector.fromArray(S, scales, so));
+            acc1 = acc1.mul(FloatVector.fromArray(S, scales, so + L));
+            acc2 = acc2.mul(FloatVector.fromArray(S, scales, so + 2 * L));
+            acc3 = acc3.mul(FloatVector.fromArray(S, scales, so + 3 * L));
+            acc4 = acc4.mul(FloatVector.fromArray(S, scales, so + 4 * L));
+            acc5 = acc5.mul(FloatVector.fromArray(S, scales, so + 5 * L));
+            acc6 = acc6.mul(FloatVector.fromArray(S, scales, so + 6 * L));
+            acc7 = acc7.mul(FloatVector.fromArray(S, scales, so + 7 * L));
+            acc0.intoArray(out, so);
+            acc1.intoArray(out, so + L);
+            acc2.intoArray(out, so + 2 * L);
+            acc3.intoArray(out, so + 3 * L);
+            acc4.intoArray(out, so + 4 * L);
+            acc5.intoArray(out, so + 5 * L);
+            acc6.intoArray(out, so + 6 * L);
+            acc7.intoArray(out, so + 7 * L);
+            max = max.max(acc0.max(acc1).max(acc2.max(acc3)).max(acc4.max(acc5).max(acc6.max(acc7))));
+        }
+        return max.reduceLanes(VectorOperators.MAX);
+    }
+
+    private static FloatVector widen(byte[] codes, int at) {
+        return (FloatVector) ByteVector.fromArray(B, codes, at).convertShape(VectorOperators.B2F, S, 0);
+    }
+
+    /** See {@link Kernels#collectAtLeast}. */
+    static int collectAtLeast(float[] x, int from, int to, float cut, int[] out) {
+        int count = 0;
+        int i = from;
+        for (int end = to - (to - from) % L; i < end; i += L) {
+            VectorMask<Float> m = FloatVector.fromArray(S, x, i).compare(VectorOperators.GE, cut);
+            if (m.anyTrue()) {
+                for (long bits = m.toLong(); bits != 0; bits &= bits - 1) {
+                    out[count++] = i + Long.numberOfTrailingZeros(bits);
+                }
+            }
+        }
+        for (; i < to; i++) {
+            if (x[i] >= cut) {
+                out[count++] = i;
+            }
+        }
+        return count;
     }
 
     /**

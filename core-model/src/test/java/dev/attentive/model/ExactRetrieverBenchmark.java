@@ -19,12 +19,16 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** Top-10 exact search over 3,706 unit vectors of dimension 64 (the ML-1M catalogue), one query. */
+/**
+ * Top-10 exact search over 3,706 unit vectors of dimension 64 (the ML-1M catalogue), one query;
+ * with the float panel kernel and the int8 pre-scoring kernel alone over the same number of items.
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -36,6 +40,10 @@ public class ExactRetrieverBenchmark {
     public ExactRetrieverBenchmark() {
     }
 
+    /** The catalogue size (3,706: ML-1M). */
+    @Param({"3706"})
+    public int items;
+
     private Retriever retriever;
     private float[][] queries;
     private int next;
@@ -43,16 +51,60 @@ public class ExactRetrieverBenchmark {
     @Setup
     public void setUp() {
         SplittableRandom random = new SplittableRandom(3);
-        List<IndexedItem> items = new ArrayList<>();
-        for (int i = 0; i < 3706; i++) {
-            items.add(new IndexedItem(ItemId.of("i" + i), Seeds.unitVector(random, 64), Features.NONE));
+        List<IndexedItem> catalogue = new ArrayList<>();
+        for (int i = 0; i < items; i++) {
+            catalogue.add(new IndexedItem(ItemId.of("i" + i), Seeds.unitVector(random, 64), Features.NONE));
         }
         retriever = new ExactRetrieverProvider().create(new ExactRetrieverProvider.Config(), RetrieverSpec.of(64));
-        retriever.index(items);
+        retriever.index(catalogue);
+        int padded = (items + Kernels.PANEL - 1) / Kernels.PANEL * Kernels.PANEL;
+        panels = new float[padded * 64];
+        for (int i = 0; i < items; i++) {
+            float[] v = catalogue.get(i).vector();
+            for (int d = 0; d < 64; d++) {
+                panels[(i / Kernels.PANEL) * Kernels.PANEL * 64 + d * Kernels.PANEL + i % Kernels.PANEL] = v[d];
+            }
+        }
+        codes = new byte[padded * 64];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = (byte) (random.nextInt(255) - 127);
+        }
+        scales = new float[padded];
+        java.util.Arrays.fill(scales, 1f / 127 / 3);
+        estimates = new float[padded];
         queries = new float[64][];
         for (int i = 0; i < queries.length; i++) {
             queries[i] = Seeds.unitVector(random, 64);
         }
+    }
+
+    private float[] panels;
+    private final float[] block = new float[Kernels.PANEL];
+
+    /** The panel kernel alone over the same catalogue layout (no top-k): the floor of {@link #top10}. */
+    @Benchmark
+    public float scoreOnly() {
+        next = (next + 1) & 63;
+        float m = Float.NEGATIVE_INFINITY;
+        for (int off = 0; off < panels.length; off += 64 * Kernels.PANEL) {
+            m = Math.max(m, Kernels.scorePanel(queries[next], 64, panels, off, block));
+        }
+        return m;
+    }
+
+    private byte[] codes;
+    private float[] scales;
+    private float[] estimates;
+
+    /** The int8 pre-scoring kernel alone over the same number of items. */
+    @Benchmark
+    public float int8Only() {
+        next = (next + 1) & 63;
+        float m = Float.NEGATIVE_INFINITY;
+        for (int start = 0; start < scales.length; start += Kernels.PANEL) {
+            m = Math.max(m, Kernels.scorePanelInt8(queries[next], 64, codes, start * 64, scales, estimates, start));
+        }
+        return m;
     }
 
     @Benchmark

@@ -87,14 +87,18 @@ class KernelsTest {
             float[] q = Seeds.floats(random, dim, 1);
             float[] panel = Seeds.floats(random, 5 + dim * Kernels.PANEL, 1);
             float[] out = new float[Kernels.PANEL];
-            Kernels.scorePanel(q, dim, panel, 5, out);
+            float max = Kernels.scorePanel(q, dim, panel, 5, out);
+            float want = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < Kernels.PANEL; j++) {
-                double s = 0;
+                // Each lane is the FMA chain in order of components, bit for bit.
+                float chain = 0f;
                 for (int p = 0; p < dim; p++) {
-                    s += (double) q[p] * panel[5 + p * Kernels.PANEL + j];
+                    chain = Math.fma(q[p], panel[5 + p * Kernels.PANEL + j], chain);
                 }
-                assertThat((double) out[j]).isCloseTo(s, within(1e-4 * dim));
+                assertThat(out[j]).isEqualTo(chain);
+                want = Math.max(want, chain);
             }
+            assertThat(max).isEqualTo(want);
         });
     }
 
@@ -131,5 +135,50 @@ class KernelsTest {
                 assertThat(scalar).isZero();
             }
         }
+    }
+
+    @Test
+    void int8PanelScoresAreScaledCodeDotProducts() {
+        Seeds.forEach(5, 10, (random, seed) -> {
+            int dim = 1 + random.nextInt(100);
+            int base = Kernels.PANEL * random.nextInt(3);
+            float[] q = Seeds.floats(random, dim, 1);
+            byte[] codes = new byte[7 + dim * Kernels.PANEL];
+            for (int i = 0; i < codes.length; i++) {
+                codes[i] = (byte) (random.nextInt(255) - 127);
+            }
+            float[] scales = Seeds.floats(random, base + Kernels.PANEL, 0.01);
+            float[] out = new float[base + Kernels.PANEL];
+            float max = Kernels.scorePanelInt8(q, dim, codes, 7, scales, out, base);
+            float want = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < Kernels.PANEL; j++) {
+                float chain = 0f;
+                for (int p = 0; p < dim; p++) {
+                    chain = Math.fma(q[p], codes[7 + p * Kernels.PANEL + j], chain);
+                }
+                assertThat(out[base + j]).isEqualTo(chain * scales[base + j]);
+                want = Math.max(want, out[base + j]);
+            }
+            assertThat(max).isEqualTo(want);
+        });
+    }
+
+    @Test
+    void collectAtLeastFindsEveryIndexAtOrAboveTheCut() {
+        Seeds.forEach(5, 11, (random, seed) -> {
+            int n = random.nextInt(300);
+            float[] x = Seeds.floats(random, n, 1);
+            int from = n == 0 ? 0 : random.nextInt(n);
+            float cut = n == 0 ? 0 : x[random.nextInt(n)];
+            int[] out = new int[n];
+            int count = Kernels.collectAtLeast(x, from, n, cut, out);
+            java.util.List<Integer> want = new java.util.ArrayList<>();
+            for (int i = from; i < n; i++) {
+                if (x[i] >= cut) {
+                    want.add(i);
+                }
+            }
+            assertThat(java.util.Arrays.stream(out, 0, count).boxed().toList()).isEqualTo(want);
+        });
     }
 }
