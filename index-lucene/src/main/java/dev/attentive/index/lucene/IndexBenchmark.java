@@ -169,6 +169,10 @@ public final class IndexBenchmark {
      * @return the measurements
      */
     public static Result run(Options options, PrintStream log) {
+        return run(options, Config.DEFAULT.bulkGraphBuild(), log);
+    }
+
+    static Result run(Options options, boolean bulkGraphBuild, PrintStream log) {
         Options o = options;
         SplittableRandom random = new SplittableRandom(o.seed());
         float[][] centres = new float[CENTRES][o.dim()];
@@ -220,9 +224,10 @@ public final class IndexBenchmark {
             Config config = new Config(o.maxConn(), o.beamWidth(), o.fanouts().get(0), o.quantization(),
                     Config.DEFAULT.oversample(), o.exactMaxDocs(), Config.DEFAULT.filteredSearchThreshold(),
                     Config.DEFAULT.exclusionFilterMaxOverfetch(), Config.DEFAULT.filterCacheSize(), dir.toString(),
-                    Config.DEFAULT.ramBufferMb(), o.indexThreads(), o.mergeThreads(), false, 0);
+                    Config.DEFAULT.ramBufferMb(), o.indexThreads(), o.mergeThreads(), false, bulkGraphBuild, 0);
             try (LuceneHnswRetriever retriever = LuceneHnswRetriever.open(config,
                     new RetrieverSpec(o.dim(), Similarity.DOT_PRODUCT, "bench"))) {
+                long cpu0 = cpuNanos();
                 long t0 = System.nanoTime();
                 retriever.index(items);
                 long t1 = System.nanoTime();
@@ -232,11 +237,14 @@ public final class IndexBenchmark {
                 retriever.commit();
                 long t2 = System.nanoTime();
                 items = null; // let the items go: the index and the matrix are enough from here
+                long cpu = cpuNanos() - cpu0;
                 double build = (t2 - t0) / 1e9;
-                double merge = (t2 - t1) / 1e9;
+                double merge = (t2 - t1 + retriever.lastIndexMergeNanos()) / 1e9;
                 long bytes = retriever.indexBytes();
-                log.printf(Locale.ROOT, "build: %.1f s (index %.1f s + force-merge/commit %.1f s), %d segment(s), "
-                        + "%.1f MB on disk%n", build, (t1 - t0) / 1e9, merge, retriever.segmentCount(), bytes / 1e6);
+                log.printf(Locale.ROOT, "build: %.1f s wall, %.1f s process CPU (index: add/flush %.1f s + merge %.1f s; "
+                        + "then force-merge/commit %.1f s), bulk graph build %s, %d segment(s), %.1f MB on disk%n",
+                        build, cpu / 1e9, retriever.lastIndexAddNanos() / 1e9, retriever.lastIndexMergeNanos() / 1e9,
+                        (t2 - t1) / 1e9, bulkGraphBuild ? "on" : "off", retriever.segmentCount(), bytes / 1e6);
 
                 List<Point> sweep = new ArrayList<>();
                 try (DirectoryReader reader = DirectoryReader.open(FSDirectory.open(dir))) {
@@ -324,6 +332,11 @@ public final class IndexBenchmark {
                 + "path: recall %.4f, %6.0f QPS%n", fanout, o.k(), p.recall(), p.qps(), p.p50Ms(), p.p99Ms(),
                 p.luceneDefaultRecall(), p.luceneDefaultQps());
         return p;
+    }
+
+    /** CPU time of this process (all threads, JIT and GC included), or 0 where the platform does not say. */
+    private static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     private static int[] ids(IndexSearcher searcher, TopDocs top) throws IOException {
@@ -415,7 +428,8 @@ public final class IndexBenchmark {
     /**
      * Command line for manual runs: {@code --items N --dim D --queries Q [--k 10]
      * [--filter-selectivity S] [--quantization none|int8|int4] [--fanouts 10,40] [--max-conn M]
-     * [--beam-width B] [--exact-max-docs N] [--no-force-merge] [--index-threads T] [--merge-threads T]
+     * [--beam-width B] [--exact-max-docs N] [--no-force-merge] [--no-bulk-graph-build] [--index-threads T]
+     * [--merge-threads T]
      * [--seed S] [--work-dir DIR] [--json FILE]}.
      *
      * @param args the arguments
@@ -434,6 +448,7 @@ public final class IndexBenchmark {
         int beamWidth = d.beamWidth();
         int exactMaxDocs = d.exactMaxDocs();
         boolean forceMerge = true;
+        boolean bulkGraphBuild = Config.DEFAULT.bulkGraphBuild();
         int indexThreads = 1;
         int mergeThreads = 1;
         long seed = d.seed();
@@ -443,6 +458,10 @@ public final class IndexBenchmark {
             String a = args[i];
             if (a.equals("--no-force-merge")) {
                 forceMerge = false;
+                continue;
+            }
+            if (a.equals("--no-bulk-graph-build")) {
+                bulkGraphBuild = false;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -470,7 +489,7 @@ public final class IndexBenchmark {
             }
         }
         Result r = run(new Options(items, dim, queries, k, selectivity, quantization, maxConn, beamWidth, fanouts,
-                exactMaxDocs, forceMerge, indexThreads, mergeThreads, seed, workDir), System.out);
+                exactMaxDocs, forceMerge, indexThreads, mergeThreads, seed, workDir), bulkGraphBuild, System.out);
         String text = toJson(r);
         System.out.println(text);
         if (json != null) {
