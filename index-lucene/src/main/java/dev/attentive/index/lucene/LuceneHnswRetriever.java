@@ -792,7 +792,20 @@ final class LuceneHnswRetriever implements Retriever {
                 writer.getConfig().setMaxBufferedDocs(Math.max(2, (items.size() + 1) / 2));
             }
             try {
-                addAll(List.copyOf(items));
+                List<IndexedItem> ordered = List.copyOf(items);
+                if (bulk && config.localityOrder()) {
+                    float[][] vectors = new float[ordered.size()][];
+                    for (int i = 0; i < vectors.length; i++) {
+                        vectors[i] = ordered.get(i).vector();
+                    }
+                    int[] order = LocalityOrder.of(vectors);
+                    IndexedItem[] permuted = new IndexedItem[order.length];
+                    for (int i = 0; i < order.length; i++) {
+                        permuted[i] = ordered.get(order[i]);
+                    }
+                    ordered = Arrays.asList(permuted);
+                }
+                addAll(ordered);
                 if (bulk) {
                     writer.flush();
                 }
