@@ -76,7 +76,8 @@ public final class LuceneHnswRetrieverProvider implements RetrieverProvider<Luce
      * @param localityOrder whether such a bulk load stores similar items next to each other (two
      *     levels of k-means over the vectors decide the document order), so that a search touches
      *     fewer pages and cache lines; changes where items are stored, not what searches return;
-     *     default true
+     *     default false (at 1M it cut build CPU 2.6x and raised QPS per CPU-second at recall 0.95 by 18 %, but at
+     *     100k it lowered recall at fanout 25 from 0.994 to 0.984)
      * @param refreshIntervalMs 0 (the default): a write is visible to every search that starts after
      *     the writing call returns (the first such search reopens the index, once for any number of
      *     writes); above 0: searches reopen at most this often and never wait for a reopen, so a write
@@ -90,7 +91,7 @@ public final class LuceneHnswRetrieverProvider implements RetrieverProvider<Luce
 
         /** The defaults. */
         public static final Config DEFAULT = new Config(32, 100, 25, Quantization.NONE, 2.0, 4096, 0, 64, 64, "",
-                256, 1, 1, false, true, true, 0);
+                256, 1, 1, false, true, false, 0);
 
         /** Validates every setting, reporting all problems at once. */
         public Config {
