@@ -58,6 +58,8 @@ public final class IndexBenchmark {
     private static final int CENTRES = 256;
     private static final double NOISE = 0.5;
     private static final int ROUNDS = 3;
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     private IndexBenchmark() {
     }
@@ -129,9 +131,13 @@ public final class IndexBenchmark {
      * @param p99Ms 99th percentile latency in milliseconds
      * @param luceneDefaultRecall the same for Lucene's default query path
      * @param luceneDefaultQps the same for Lucene's default query path
+     * @param cpuQps queries per second of the searching thread's CPU time (the least-CPU pass): what one
+     *     unshared core would sustain; on a shared machine wall-clock QPS includes time the thread
+     *     waited for a core
+     * @param luceneDefaultCpuQps the same for Lucene's default query path
      */
     public record Point(int fanout, double recall, double qps, double p50Ms, double p99Ms, double luceneDefaultRecall,
-            double luceneDefaultQps) {
+            double luceneDefaultQps, double cpuQps, double luceneDefaultCpuQps) {
     }
 
     /**
@@ -169,6 +175,10 @@ public final class IndexBenchmark {
      * @return the measurements
      */
     public static Result run(Options options, PrintStream log) {
+        return run(options, Config.DEFAULT.bulkGraphBuild(), Config.DEFAULT.localityOrder(), log);
+    }
+
+    static Result run(Options options, boolean bulkGraphBuild, boolean localityOrder, PrintStream log) {
         Options o = options;
         SplittableRandom random = new SplittableRandom(o.seed());
         float[][] centres = new float[CENTRES][o.dim()];
@@ -220,9 +230,11 @@ public final class IndexBenchmark {
             Config config = new Config(o.maxConn(), o.beamWidth(), o.fanouts().get(0), o.quantization(),
                     Config.DEFAULT.oversample(), o.exactMaxDocs(), Config.DEFAULT.filteredSearchThreshold(),
                     Config.DEFAULT.exclusionFilterMaxOverfetch(), Config.DEFAULT.filterCacheSize(), dir.toString(),
-                    Config.DEFAULT.ramBufferMb(), o.indexThreads(), o.mergeThreads(), false, 0);
+                    Config.DEFAULT.ramBufferMb(), o.indexThreads(), o.mergeThreads(), false, bulkGraphBuild, localityOrder,
+                    0);
             try (LuceneHnswRetriever retriever = LuceneHnswRetriever.open(config,
                     new RetrieverSpec(o.dim(), Similarity.DOT_PRODUCT, "bench"))) {
+                long cpu0 = cpuNanos();
                 long t0 = System.nanoTime();
                 retriever.index(items);
                 long t1 = System.nanoTime();
@@ -232,11 +244,14 @@ public final class IndexBenchmark {
                 retriever.commit();
                 long t2 = System.nanoTime();
                 items = null; // let the items go: the index and the matrix are enough from here
+                long cpu = cpuNanos() - cpu0;
                 double build = (t2 - t0) / 1e9;
-                double merge = (t2 - t1) / 1e9;
+                double merge = (t2 - t1 + retriever.lastIndexMergeNanos()) / 1e9;
                 long bytes = retriever.indexBytes();
-                log.printf(Locale.ROOT, "build: %.1f s (index %.1f s + force-merge/commit %.1f s), %d segment(s), "
-                        + "%.1f MB on disk%n", build, (t1 - t0) / 1e9, merge, retriever.segmentCount(), bytes / 1e6);
+                log.printf(Locale.ROOT, "build: %.1f s wall, %.1f s process CPU (index: add/flush %.1f s + merge %.1f s; "
+                        + "then force-merge/commit %.1f s), bulk graph build %s, locality order %s, %d segment(s), %.1f MB on disk%n",
+                        build, cpu / 1e9, retriever.lastIndexAddNanos() / 1e9, retriever.lastIndexMergeNanos() / 1e9,
+                        (t2 - t1) / 1e9, bulkGraphBuild ? "on" : "off", localityOrder ? "on" : "off", retriever.segmentCount(), bytes / 1e6);
 
                 List<Point> sweep = new ArrayList<>();
                 try (DirectoryReader reader = DirectoryReader.open(FSDirectory.open(dir))) {
@@ -274,10 +289,12 @@ public final class IndexBenchmark {
         // The machine is shared: time ROUNDS passes and keep the fastest (least disturbed) one.
         long[] latencies = null;
         double total = Double.MAX_VALUE;
+        double cpuSeconds = Double.MAX_VALUE;
         long hits = 0;
         long expected = 0;
         for (int round = 0; round < ROUNDS; round++) {
             long[] lat = new long[queries.length];
+            long cpuStart = THREADS.getCurrentThreadCpuTime();
             hits = 0;
             expected = 0;
             for (int q = 0; q < queries.length; q++) {
@@ -287,6 +304,7 @@ public final class IndexBenchmark {
                 hits += overlap(got.stream().mapToInt(s -> Integer.parseInt(s.id().value())).toArray(), truth[q]);
                 expected += truth[q].length;
             }
+            cpuSeconds = Math.min(cpuSeconds, (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9);
             double seconds = Arrays.stream(lat).sum() / 1e9;
             if (seconds < total) {
                 total = seconds;
@@ -304,26 +322,35 @@ public final class IndexBenchmark {
         }
         long defaultHits = 0;
         double defaultSeconds = Double.MAX_VALUE;
+        double defaultCpuSeconds = Double.MAX_VALUE;
         for (int round = 0; round < ROUNDS; round++) {
             defaultHits = 0;
             long defaultStart = System.nanoTime();
+            long defaultCpuStart = THREADS.getCurrentThreadCpuTime();
             for (int q = 0; q < queries.length; q++) {
                 TopDocs top = defaultSearcher.search(
                         new KnnFloatVectorQuery(ItemDocuments.VECTOR, queries[q], beam, luceneFilters[q]), o.k());
                 defaultHits += overlap(ids(defaultSearcher, top), truth[q]);
             }
             defaultSeconds = Math.min(defaultSeconds, (System.nanoTime() - defaultStart) / 1e9);
+            defaultCpuSeconds = Math.min(defaultCpuSeconds, (THREADS.getCurrentThreadCpuTime() - defaultCpuStart) / 1e9);
         }
         double defaultQps = queries.length / defaultSeconds;
         double defaultRecall = expected == 0 ? 1 : (double) defaultHits / expected;
 
         Point p = new Point(fanout, recall, queries.length / total, latencies[latencies.length / 2] / 1e6,
                 latencies[Math.min(latencies.length - 1, (int) Math.ceil(latencies.length * 0.99) - 1)] / 1e6,
-                defaultRecall, defaultQps);
-        log.printf(Locale.ROOT, "fanout %3d: recall@%d %.4f, %6.0f QPS, p50 %.3f ms, p99 %.3f ms | Lucene default "
-                + "path: recall %.4f, %6.0f QPS%n", fanout, o.k(), p.recall(), p.qps(), p.p50Ms(), p.p99Ms(),
-                p.luceneDefaultRecall(), p.luceneDefaultQps());
+                defaultRecall, defaultQps, queries.length / cpuSeconds, queries.length / defaultCpuSeconds);
+        log.printf(Locale.ROOT, "fanout %3d: recall@%d %.4f, %6.0f QPS (%6.0f per CPU-second), p50 %.3f ms, p99 %.3f ms | "
+                + "Lucene default path: recall %.4f, %6.0f QPS (%6.0f per CPU-second)%n", fanout, o.k(), p.recall(),
+                p.qps(), p.cpuQps(), p.p50Ms(), p.p99Ms(), p.luceneDefaultRecall(), p.luceneDefaultQps(),
+                p.luceneDefaultCpuQps());
         return p;
+    }
+
+    /** CPU time of this process (all threads, JIT and GC included), or 0 where the platform does not say. */
+    private static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     private static int[] ids(IndexSearcher searcher, TopDocs top) throws IOException {
@@ -406,8 +433,9 @@ public final class IndexBenchmark {
             Point p = r.sweep().get(i);
             sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "{\"fanout\":%d,\"recall\":%.4f,"
                     + "\"qps\":%.1f,\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"lucene_default_recall\":%.4f,"
-                    + "\"lucene_default_qps\":%.1f}", p.fanout(), p.recall(), p.qps(), p.p50Ms(), p.p99Ms(),
-                    p.luceneDefaultRecall(), p.luceneDefaultQps()));
+                    + "\"lucene_default_qps\":%.1f,\"cpu_qps\":%.1f,\"lucene_default_cpu_qps\":%.1f}", p.fanout(),
+                    p.recall(), p.qps(), p.p50Ms(), p.p99Ms(), p.luceneDefaultRecall(), p.luceneDefaultQps(),
+                    p.cpuQps(), p.luceneDefaultCpuQps()));
         }
         return sb.append("]}").toString();
     }
@@ -415,7 +443,9 @@ public final class IndexBenchmark {
     /**
      * Command line for manual runs: {@code --items N --dim D --queries Q [--k 10]
      * [--filter-selectivity S] [--quantization none|int8|int4] [--fanouts 10,40] [--max-conn M]
-     * [--beam-width B] [--exact-max-docs N] [--no-force-merge] [--index-threads T] [--merge-threads T]
+     * [--beam-width B] [--exact-max-docs N] [--no-force-merge] [--no-bulk-graph-build] [--no-locality-order]
+     * [--index-threads T]
+     * [--merge-threads T]
      * [--seed S] [--work-dir DIR] [--json FILE]}.
      *
      * @param args the arguments
@@ -434,6 +464,8 @@ public final class IndexBenchmark {
         int beamWidth = d.beamWidth();
         int exactMaxDocs = d.exactMaxDocs();
         boolean forceMerge = true;
+        boolean bulkGraphBuild = Config.DEFAULT.bulkGraphBuild();
+        boolean localityOrder = Config.DEFAULT.localityOrder();
         int indexThreads = 1;
         int mergeThreads = 1;
         long seed = d.seed();
@@ -443,6 +475,14 @@ public final class IndexBenchmark {
             String a = args[i];
             if (a.equals("--no-force-merge")) {
                 forceMerge = false;
+                continue;
+            }
+            if (a.equals("--no-locality-order")) {
+                localityOrder = false;
+                continue;
+            }
+            if (a.equals("--no-bulk-graph-build")) {
+                bulkGraphBuild = false;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -470,7 +510,8 @@ public final class IndexBenchmark {
             }
         }
         Result r = run(new Options(items, dim, queries, k, selectivity, quantization, maxConn, beamWidth, fanouts,
-                exactMaxDocs, forceMerge, indexThreads, mergeThreads, seed, workDir), System.out);
+                exactMaxDocs, forceMerge, indexThreads, mergeThreads, seed, workDir), bulkGraphBuild, localityOrder,
+                System.out);
         String text = toJson(r);
         System.out.println(text);
         if (json != null) {

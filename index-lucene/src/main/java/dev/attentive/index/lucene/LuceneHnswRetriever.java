@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.lucene.codecs.Codec;
@@ -47,6 +48,8 @@ import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.SegmentReadState;
+import org.apache.lucene.index.SegmentWriteState;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -65,6 +68,7 @@ import org.apache.lucene.search.knn.KnnSearchStrategy;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.IOContext;
 import org.apache.lucene.util.BitSetIterator;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
@@ -94,6 +98,8 @@ final class LuceneHnswRetriever implements Retriever {
     static final String META_MODEL = "attentive.modelFingerprint";
     static final String FORMAT_VERSION = "1";
     private static final double UNIT_NORM_TOLERANCE = 1e-3;
+    /** Smaller bulk loads build their graph while flushing, as any write does. */
+    static final int BULK_GRAPH_MIN_ITEMS = 10_000;
 
     /** Per-search knobs, overridable by the benchmark; the retriever's own come from its config. */
     record Tuning(int fanout, int exactMaxDocs, double oversample, int exclusionFilterMaxOverfetch,
@@ -127,6 +133,11 @@ final class LuceneHnswRetriever implements Retriever {
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final ExecutorService mergeExecutor;
+    /** Set while a bulk {@link #index} loads: flushed segments get no graph, the final merge builds it. */
+    private final AtomicBoolean graphlessFlush;
+    /** Nanoseconds the last bulk {@link #index} spent adding documents and merging them (for the benchmark). */
+    private volatile long lastIndexAddNanos;
+    private volatile long lastIndexMergeNanos;
     private final FieldType vectorType;
     private final KnnSearchStrategy strategy;
     private final Tuning tuning;
@@ -146,8 +157,10 @@ final class LuceneHnswRetriever implements Retriever {
     }
 
     private LuceneHnswRetriever(Config config, RetrieverSpec spec, String location, Directory directory,
-            IndexWriter writer, SearcherManager searchers, ExecutorService mergeExecutor) {
+            IndexWriter writer, SearcherManager searchers, ExecutorService mergeExecutor,
+            AtomicBoolean graphlessFlush) {
         this.config = config;
+        this.graphlessFlush = graphlessFlush;
         this.spec = spec;
         this.location = location;
         this.directory = directory;
@@ -164,6 +177,7 @@ final class LuceneHnswRetriever implements Retriever {
     static LuceneHnswRetriever open(Config config, RetrieverSpec spec) {
         String location = config.path().isEmpty() ? "(in memory)" : config.path();
         Directory directory = null;
+        AtomicBoolean graphlessFlush = new AtomicBoolean();
         ExecutorService mergeExecutor = config.mergeThreads() > 1
                 ? Executors.newFixedThreadPool(config.mergeThreads(), r -> {
                     Thread t = new Thread(r, "lucene-hnsw-merge");
@@ -189,7 +203,7 @@ final class LuceneHnswRetriever implements Retriever {
             }
             IndexWriterConfig iwc = new IndexWriterConfig()
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                    .setCodec(codec(config, mergeExecutor))
+                    .setCodec(codec(config, mergeExecutor, graphlessFlush))
                     .setRAMBufferSizeMB(config.ramBufferMb())
                     .setCommitOnClose(true);
             IndexWriter writer = new IndexWriter(directory, iwc);
@@ -207,7 +221,8 @@ final class LuceneHnswRetriever implements Retriever {
             });
             LOG.log(System.Logger.Level.DEBUG, () -> (exists ? "Reopened" : "Created") + " lucene-hnsw index at "
                     + location + " for " + spec);
-            return new LuceneHnswRetriever(config, spec, location, directory, writer, searchers, mergeExecutor);
+            return new LuceneHnswRetriever(config, spec, location, directory, writer, searchers, mergeExecutor,
+                    graphlessFlush);
         } catch (IOException | RuntimeException e) {
             if (directory != null) {
                 try {
@@ -266,18 +281,67 @@ final class LuceneHnswRetriever implements Retriever {
         };
     }
 
-    private static Codec codec(Config config, ExecutorService mergeExecutor) {
+    private static Codec codec(Config config, ExecutorService mergeExecutor, AtomicBoolean graphlessFlush) {
+        return new HnswCodec(new BulkAwareFormat(
+                format(config, mergeExecutor, Lucene99HnswVectorsFormat.HNSW_GRAPH_THRESHOLD),
+                format(config, mergeExecutor, Integer.MAX_VALUE), graphlessFlush));
+    }
+
+    /** Our vector format; a {@code tinySegmentsThreshold} of Integer.MAX_VALUE never builds a graph. */
+    private static KnnVectorsFormat format(Config config, ExecutorService mergeExecutor, int tinySegmentsThreshold) {
         int workers = config.mergeThreads();
-        KnnVectorsFormat format = switch (config.quantization()) {
-            case NONE -> new Lucene99HnswVectorsFormat(config.maxConn(), config.beamWidth(), workers, mergeExecutor);
+        return switch (config.quantization()) {
+            case NONE -> new Lucene99HnswVectorsFormat(config.maxConn(), config.beamWidth(), workers, mergeExecutor,
+                    tinySegmentsThreshold);
             case INT8 -> new Lucene104HnswScalarQuantizedVectorsFormat(
                     QuantizedByteVectorValues.ScalarEncoding.UNSIGNED_BYTE, config.maxConn(), config.beamWidth(),
-                    workers, mergeExecutor);
+                    workers, mergeExecutor, tinySegmentsThreshold);
             case INT4 -> new Lucene104HnswScalarQuantizedVectorsFormat(
                     QuantizedByteVectorValues.ScalarEncoding.PACKED_NIBBLE, config.maxConn(), config.beamWidth(),
-                    workers, mergeExecutor);
+                    workers, mergeExecutor, tinySegmentsThreshold);
         };
-        return new HnswCodec(format);
+    }
+
+    /**
+     * The vector format that, while a bulk {@link #index} runs, flushes segments without an HNSW graph
+     * (vectors only): the graph is then built once, by the merge into one segment that ends the bulk
+     * load, with {@code mergeThreads} workers — instead of once per flushed segment and again when
+     * the segments are merged. It writes under the wrapped format's registered name, so segments are
+     * read back through Lucene's own SPI (the graph parameters are not needed to read).
+     */
+    private static final class BulkAwareFormat extends KnnVectorsFormat {
+        private final KnnVectorsFormat normal;
+        private final KnnVectorsFormat graphless;
+        private final AtomicBoolean graphlessFlush;
+
+        BulkAwareFormat(KnnVectorsFormat normal, KnnVectorsFormat graphless, AtomicBoolean graphlessFlush) {
+            super(normal.getName());
+            this.normal = normal;
+            this.graphless = graphless;
+            this.graphlessFlush = graphlessFlush;
+        }
+
+        @Override
+        public org.apache.lucene.codecs.KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
+            // Indexing threads open their writer with the DEFAULT context (the flush writes through it); merges with MERGE.
+            boolean merge = state.context.context() == IOContext.Context.MERGE;
+            return (!merge && graphlessFlush.get() ? graphless : normal).fieldsWriter(state);
+        }
+
+        @Override
+        public org.apache.lucene.codecs.KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
+            return normal.fieldsReader(state);
+        }
+
+        @Override
+        public int getMaxDimensions(String fieldName) {
+            return normal.getMaxDimensions(fieldName);
+        }
+
+        @Override
+        public String toString() {
+            return "BulkAware(" + normal + ")";
+        }
     }
 
     /**
@@ -718,10 +782,45 @@ final class LuceneHnswRetriever implements Retriever {
         }
         write(() -> {
             writer.deleteAll();
-            addAll(List.copyOf(items));
-            if (config.forceMergeOnIndex()) {
-                writer.forceMerge(1);
+            boolean bulk = config.bulkGraphBuild() && items.size() >= BULK_GRAPH_MIN_ITEMS;
+            long start = System.nanoTime();
+            long added = start;
+            if (bulk) {
+                // Segments flushed from here on carry vectors but no graph; at least two are flushed
+                // (so that the merge below always runs), and the merge builds the one graph.
+                graphlessFlush.set(true);
+                writer.getConfig().setMaxBufferedDocs(Math.max(2, (items.size() + 1) / 2));
             }
+            try {
+                List<IndexedItem> ordered = List.copyOf(items);
+                if (bulk && config.localityOrder()) {
+                    float[][] vectors = new float[ordered.size()][];
+                    for (int i = 0; i < vectors.length; i++) {
+                        vectors[i] = ordered.get(i).vector();
+                    }
+                    int[] order = LocalityOrder.of(vectors);
+                    IndexedItem[] permuted = new IndexedItem[order.length];
+                    for (int i = 0; i < order.length; i++) {
+                        permuted[i] = ordered.get(order[i]);
+                    }
+                    ordered = Arrays.asList(permuted);
+                }
+                addAll(ordered);
+                if (bulk) {
+                    writer.flush();
+                }
+                added = System.nanoTime();
+                if (bulk || config.forceMergeOnIndex()) {
+                    writer.forceMerge(1);
+                }
+            } finally {
+                if (bulk) {
+                    graphlessFlush.set(false);
+                    writer.getConfig().setMaxBufferedDocs(IndexWriterConfig.DISABLE_AUTO_FLUSH);
+                }
+            }
+            lastIndexAddNanos = added - start;
+            lastIndexMergeNanos = System.nanoTime() - added;
             pending.clear();
             writeGeneration.incrementAndGet();
             refreshIfStale();
@@ -800,6 +899,16 @@ final class LuceneHnswRetriever implements Retriever {
             }
         });
         return existed[0];
+    }
+
+    /** Nanoseconds the last {@link #index} call spent adding documents (and flushing, for a bulk load). */
+    long lastIndexAddNanos() {
+        return lastIndexAddNanos;
+    }
+
+    /** Nanoseconds the last {@link #index} call spent merging (building the graph, for a bulk load). */
+    long lastIndexMergeNanos() {
+        return lastIndexMergeNanos;
     }
 
     /** Force-merges to one segment (the fastest layout for a static catalogue); slow for big indexes. */

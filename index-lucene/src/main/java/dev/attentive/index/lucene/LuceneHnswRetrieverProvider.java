@@ -69,6 +69,15 @@ public final class LuceneHnswRetrieverProvider implements RetrieverProvider<Luce
      *     default 1
      * @param forceMergeOnIndex whether {@link Retriever#index} force-merges to one segment, the fastest
      *     layout for a static catalogue; default false
+     * @param bulkGraphBuild whether an {@link Retriever#index} call of at least 10,000 items writes its
+     *     segments without HNSW graphs and builds one graph in the single merge that ends the call
+     *     ({@code mergeThreads} workers), leaving one segment; default true. Off, every flushed segment
+     *     builds its own graph and the graphs are rebuilt when segments merge
+     * @param localityOrder whether such a bulk load stores similar items next to each other (two
+     *     levels of k-means over the vectors decide the document order), so that a search touches
+     *     fewer pages and cache lines; changes where items are stored, not what searches return;
+     *     default false (at 1M it cut build CPU 2.6x and raised QPS per CPU-second at recall 0.95 by 18 %, but at
+     *     100k it lowered recall at fanout 25 from 0.994 to 0.984)
      * @param refreshIntervalMs 0 (the default): a write is visible to every search that starts after
      *     the writing call returns (the first such search reopens the index, once for any number of
      *     writes); above 0: searches reopen at most this often and never wait for a reopen, so a write
@@ -78,11 +87,11 @@ public final class LuceneHnswRetrieverProvider implements RetrieverProvider<Luce
     public record Config(int maxConn, int beamWidth, int fanout, Quantization quantization, double oversample,
             int exactMaxDocs, int filteredSearchThreshold, int exclusionFilterMaxOverfetch,
             int filterCacheSize, String path, double ramBufferMb, int indexThreads, int mergeThreads,
-            boolean forceMergeOnIndex, int refreshIntervalMs) {
+            boolean forceMergeOnIndex, boolean bulkGraphBuild, boolean localityOrder, int refreshIntervalMs) {
 
         /** The defaults. */
         public static final Config DEFAULT = new Config(32, 100, 25, Quantization.NONE, 2.0, 4096, 0, 64, 64, "",
-                256, 1, 1, false, 0);
+                256, 1, 1, false, true, false, 0);
 
         /** Validates every setting, reporting all problems at once. */
         public Config {
@@ -119,7 +128,7 @@ public final class LuceneHnswRetrieverProvider implements RetrieverProvider<Luce
         public Config withPath(String newPath) {
             return new Config(maxConn, beamWidth, fanout, quantization, oversample, exactMaxDocs,
                     filteredSearchThreshold, exclusionFilterMaxOverfetch, filterCacheSize, newPath, ramBufferMb,
-                    indexThreads, mergeThreads, forceMergeOnIndex, refreshIntervalMs);
+                    indexThreads, mergeThreads, forceMergeOnIndex, bulkGraphBuild, localityOrder, refreshIntervalMs);
         }
     }
 

@@ -66,7 +66,7 @@ class ConcurrencyTest {
         var config = new LuceneHnswRetrieverProvider.Config(c.maxConn(), c.beamWidth(), c.fanout(), c.quantization(),
                 c.oversample(), c.exactMaxDocs(), c.filteredSearchThreshold(), c.exclusionFilterMaxOverfetch(),
                 c.filterCacheSize(), c.path(), c.ramBufferMb(), c.indexThreads(), c.mergeThreads(),
-                c.forceMergeOnIndex(), refreshIntervalMs);
+                c.forceMergeOnIndex(), c.bulkGraphBuild(), c.localityOrder(), refreshIntervalMs);
         try (var r = TestItems.open(config, RetrieverSpec.of(DIM))) {
             r.index(items);
             CountDownLatch start = new CountDownLatch(1);

@@ -15,7 +15,7 @@ class LuceneHnswRetrieverContractTest extends RetrieverContractTest {
         var c = LuceneHnswRetrieverProvider.Config.DEFAULT;
         var graphOnly = new LuceneHnswRetrieverProvider.Config(c.maxConn(), c.beamWidth(), c.fanout(), c.quantization(),
                 c.oversample(), 0, c.filteredSearchThreshold(), c.exclusionFilterMaxOverfetch(), c.filterCacheSize(),
-                "", c.ramBufferMb(), c.indexThreads(), c.mergeThreads(), c.forceMergeOnIndex(),
+                "", c.ramBufferMb(), c.indexThreads(), c.mergeThreads(), c.forceMergeOnIndex(), c.bulkGraphBuild(), c.localityOrder(),
                 c.refreshIntervalMs());
         return new LuceneHnswRetrieverProvider().create(graphOnly, spec);
     }

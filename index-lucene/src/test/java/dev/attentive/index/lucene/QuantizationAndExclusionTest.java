@@ -32,7 +32,7 @@ class QuantizationAndExclusionTest {
             Config c = TestItems.graphOnly(Config.DEFAULT);
             Config quantised = new Config(c.maxConn(), c.beamWidth(), c.fanout(), q, 3.0, 0,
                     c.filteredSearchThreshold(), c.exclusionFilterMaxOverfetch(), c.filterCacheSize(), "",
-                    c.ramBufferMb(), c.indexThreads(), c.mergeThreads(), c.forceMergeOnIndex(), 0);
+                    c.ramBufferMb(), c.indexThreads(), c.mergeThreads(), c.forceMergeOnIndex(), c.bulkGraphBuild(), c.localityOrder(), 0);
             try (var r = TestItems.open(quantised, RetrieverSpec.of(dim))) {
                 r.index(items);
                 long hits = 0;

@@ -30,7 +30,7 @@ final class TestItems {
     static Config graphOnly(Config c) {
         return new Config(c.maxConn(), c.beamWidth(), c.fanout(), c.quantization(), c.oversample(), 0,
                 c.filteredSearchThreshold(), c.exclusionFilterMaxOverfetch(), c.filterCacheSize(), c.path(),
-                c.ramBufferMb(), c.indexThreads(), c.mergeThreads(), c.forceMergeOnIndex(),
+                c.ramBufferMb(), c.indexThreads(), c.mergeThreads(), c.forceMergeOnIndex(), c.bulkGraphBuild(), c.localityOrder(),
                 c.refreshIntervalMs());
     }
 
