@@ -13,6 +13,5 @@ module dev.attentive.attention {
             dev.attentive.attention.AttentionPoolingProvider,
             dev.attentive.attention.FieldSelfAttentionProvider,
             dev.attentive.attention.HistoryAttentionProvider,
-            dev.attentive.attention.ConcatMlpProvider,
             dev.attentive.attention.FieldGatingProvider;
 }

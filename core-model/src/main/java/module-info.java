@@ -12,7 +12,8 @@ module dev.attentive.model {
     exports dev.attentive.model.inject;
 
     provides dev.attentive.api.spi.RetrieverProvider with dev.attentive.model.ExactRetrieverProvider;
-    provides dev.attentive.api.spi.AttentionProvider with dev.attentive.model.MeanAttentionProvider;
+    provides dev.attentive.api.spi.AttentionProvider with dev.attentive.model.MeanAttentionProvider,
+            dev.attentive.model.ConcatMlpProvider;
     provides dev.attentive.api.spi.TowerProvider with dev.attentive.model.MlpTowerProvider;
     provides dev.attentive.api.spi.ModelProvider with dev.attentive.model.TwoTowerModelProvider;
 }

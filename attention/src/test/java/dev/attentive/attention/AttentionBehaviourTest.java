@@ -1,5 +1,6 @@
 package dev.attentive.attention;
 
+import dev.attentive.model.ConcatMlpProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

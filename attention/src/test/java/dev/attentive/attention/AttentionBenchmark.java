@@ -1,5 +1,6 @@
 package dev.attentive.attention;
 
+import dev.attentive.model.ConcatMlpProvider;
 import dev.attentive.api.Attention;
 import dev.attentive.api.Gradients;
 import dev.attentive.api.Parameter;

@@ -67,7 +67,9 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
      * @param userWidths the user tower's hidden widths, for {@code mlp} (default {@code [128]})
      * @param itemWidths the item tower's hidden widths, for {@code mlp} (default {@code [128]})
      * @param activation the {@code mlp} activation, {@code relu} or {@code gelu} (default relu)
-     * @param attention the field attention plugin of both towers (default {@code mean})
+     * @param attention the field attention plugin of both towers (default {@code concat-mlp}: the best
+     *     of the ML-100K ablation under both protocols, see the README; {@code attention-pooling} when the
+     *     field weights of explanations should mean something)
      * @param historyAttention the plugin pooling the user's recent items, or {@code none} for no
      *     history field (default {@code mean}; chosen on ML-100K validation NDCG@10, seed 2020, see
      *     {@code historyMode})
@@ -221,7 +223,7 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
 
     @Override
     public Config defaultConfig() {
-        return new Config(64, "mlp", List.of(128), List.of(128), "relu", "mean", "mean", 50, HistoryMode.STATIC, "", "",
+        return new Config(64, "mlp", List.of(128), List.of(128), "relu", ConcatMlpProvider.NAME, "mean", 50, HistoryMode.STATIC, "", "",
                 false, 0.07, false,
                 true, 0, 30, 1024, 0.02, Optimiser.ADAM, 0, 0, 5, 10_000, 4096, 10, "exact");
     }

@@ -161,8 +161,10 @@ final class TwoTowerRecommender implements Recommender {
      * attention weight {@code w_f} and vector {@code x_f} contributes {@code w_f (g . x_f)}; what this
      * leaves of the score (the tower's biases and nonlinearity) is reported as {@code "(nonlinear)"},
      * so the contributions sum to the score exactly (up to double rounding). When the field attention
-     * does not pool into the field space (its output width differs from the field width), each field
-     * contributes {@code w_f s} instead and there is no remainder.
+     * concatenates the fields ({@code concat-mlp}, output width fields × dim), field {@code f}
+     * contributes {@code g_f . x_f} with {@code g_f} the block of the gradient that multiplies it (its
+     * uniform "weights" carry no meaning). Otherwise each field contributes {@code w_f s} and there is
+     * no remainder.
      */
     private Explanation explain(Side.Pass userPass, ScoredItem hit) {
         Side user = model.user;
@@ -184,20 +186,24 @@ final class TwoTowerRecommender implements Recommender {
         float[] w = userPass.attentionPass.weights();
         int fields = user.fieldCount();
         List<Explanation.Weight> contributions = new ArrayList<>();
-        if (user.attention.outputDim() == dim) {
+        int pooled = user.attention.outputDim();
+        if (pooled == dim || pooled == fields * dim) {
             float[] gradRaw = new float[dim];
             float inv = 1 / userPass.norms[0];
             for (int d = 0; d < dim; d++) {
                 gradRaw[d] = itemEmbeddings[c * dim + d] * inv;
             }
-            float[] g = new float[dim];
+            float[] g = new float[pooled];
             user.tower.backward(userPass.towerPass, gradRaw, g, new dev.attentive.api.Gradients(user.tower.parameters()));
             double sum = 0;
             for (int f = 0; f < fields; f++) {
                 if (w[f] == 0) {
                     continue;
                 }
-                double share = w[f] * (double) Kernels.dot(g, 0, userPass.fieldVectors, f * dim, dim);
+                // Pooling into the field space: field f enters as w_f x_f. Concatenation: x_f fills block f.
+                double share = pooled == dim
+                        ? w[f] * (double) Kernels.dot(g, 0, userPass.fieldVectors, f * dim, dim)
+                        : Kernels.dot(g, f * dim, userPass.fieldVectors, f * dim, dim);
                 contributions.add(new Explanation.Weight(userNames.get(f), share));
                 sum += share;
             }

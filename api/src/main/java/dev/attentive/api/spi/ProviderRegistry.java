@@ -38,7 +38,7 @@ public final class ProviderRegistry<P extends Provider<?>> {
     private static final Map<String, Map<String, String>> KNOWN_ARTIFACTS = Map.of(
             "retriever", Map.of("exact", "attentive-core-model", "lucene-hnsw", "attentive-index-lucene"),
             "attention", Map.of("mean", "attentive-core-model",
-                    "concat-mlp", "attentive-attention",
+                    "concat-mlp", "attentive-core-model",
                     "field-self-attention", "attentive-attention",
                     "attention-pooling", "attentive-attention",
                     "history-attention", "attentive-attention",

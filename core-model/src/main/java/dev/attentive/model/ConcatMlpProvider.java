@@ -1,4 +1,4 @@
-package dev.attentive.attention;
+package dev.attentive.model;
 
 import dev.attentive.api.Attention;
 import dev.attentive.api.spi.AttentionProvider;
@@ -11,7 +11,8 @@ import java.util.Objects;
  * the tower's MLP that follows it learn how to mix the fields. It has no parameters.
  *
  * <p>Its weights are uniform over the present fields ({@code 1 / present}) only to satisfy the
- * attention contract; they <em>carry no meaning</em> and must not be shown as explanations.
+ * attention contract; they <em>carry no meaning</em> and must not be shown as explanations. It lives in core-model because it is
+ * the two-tower model's default (chosen by the ablation in the README).
  *
  * <p>Stateless and thread safe.
  */

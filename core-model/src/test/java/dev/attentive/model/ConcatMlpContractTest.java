@@ -1,4 +1,4 @@
-package dev.attentive.attention;
+package dev.attentive.model;
 
 import dev.attentive.api.spi.AttentionProvider;
 import dev.attentive.testkit.AttentionContractTest;

@@ -1,4 +1,4 @@
-package dev.attentive.attention;
+package dev.attentive.model;
 
 import dev.attentive.api.Attention;
 import dev.attentive.api.Gradients;
@@ -41,14 +41,18 @@ final class ConcatFields implements Attention {
 
     @Override
     public Pass forward(float[] input, float[] mask, int batch, boolean training, RandomGenerator random) {
-        DenseOps.checkForward(this, ConcatMlpProvider.NAME, input, mask, batch);
+        if (batch < 0 || input.length < (long) batch * fields * dim || (mask != null && mask.length < (long) batch * fields)) {
+            throw new IllegalArgumentException(ConcatMlpProvider.NAME + ": fields must hold batch * fieldCount * dim = "
+                    + (long) batch * fields * dim + " values and the mask (if any) batch * fieldCount; got "
+                    + input.length + " and " + (mask == null ? "no mask" : mask.length));
+        }
         float[] output = new float[batch * fields * dim];
         float[] weights = new float[batch * fields];
         for (int b = 0; b < batch; b++) {
             int present = 0;
             for (int f = 0; f < fields; f++) {
                 int bf = b * fields + f;
-                if (DenseOps.present(mask, bf)) {
+                if (present(mask, bf)) {
                     present++;
                     System.arraycopy(input, bf * dim, output, bf * dim, dim);
                 }
@@ -56,7 +60,7 @@ final class ConcatFields implements Attention {
             if (present > 0) {
                 float w = 1f / present;
                 for (int f = 0; f < fields; f++) {
-                    if (DenseOps.present(mask, b * fields + f)) {
+                    if (present(mask, b * fields + f)) {
                         weights[b * fields + f] = w;
                     }
                 }
@@ -68,15 +72,21 @@ final class ConcatFields implements Attention {
     @Override
     public void backward(Pass pass, float[] gradOutput, float[] gradFields, Gradients gradients) {
         if (!(pass instanceof ConcatPass p) || p.owner() != this) {
-            throw DenseOps.foreignPass(ConcatMlpProvider.NAME, pass);
+            throw new IllegalArgumentException(ConcatMlpProvider.NAME + ": backward was given a pass made by another "
+                    + "attention; pass the Pass returned by this instance's forward");
         }
-        DenseOps.checkBackward(this, ConcatMlpProvider.NAME, p.batch(), gradOutput, gradFields);
         // The weight is non-zero exactly for present fields, which pass their gradient through unchanged.
         for (int bf = 0; bf < p.batch() * fields; bf++) {
             if (p.weights()[bf] != 0) {
-                DenseOps.axpy(1f, gradOutput, bf * dim, gradFields, bf * dim, dim);
+                for (int d = bf * dim; d < (bf + 1) * dim; d++) {
+                    gradFields[d] += gradOutput[d];
+                }
             }
         }
+    }
+
+    private static boolean present(float[] mask, int i) {
+        return mask == null || mask[i] != 0;
     }
 
     private record ConcatPass(ConcatFields owner, int batch, float[] output, float[] weights) implements Pass {
