@@ -173,8 +173,14 @@ class SideGradientTest {
     }
 
     private static TwoTowerModel model(SplittableRandom random, long seed) {
+        return model(random, seed, random.nextBoolean() ? "mean" : "concat-mlp");
+    }
+
+    /** A model whose field attention is {@code attention} (the default, concat-mlp, or mean). */
+    private static TwoTowerModel model(SplittableRandom random, long seed, String attention) {
         int dim = 3 + random.nextInt(4);
         Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("attention", attention);
         settings.put("dim", String.valueOf(dim));
         settings.put("userWidths", String.valueOf(2 + random.nextInt(5)));
         settings.put("itemWidths", random.nextBoolean() ? "" : String.valueOf(2 + random.nextInt(5)));
@@ -297,7 +303,8 @@ class SideGradientTest {
     @Test
     void userSideWithParametricAttentionsMatchesFiniteDifferences() {
         Seeds.forEach(6, 4713, (random, seed) -> {
-            TwoTowerModel model = model(random, seed);
+            // The gate attention pools into the field space, so the tower must be sized for that.
+            TwoTowerModel model = model(random, seed, "mean");
             Side base = model.user;
             int n = base.historyLength;
             Side side = new Side("user", base.dim, base.fields, base.tables,

@@ -80,7 +80,7 @@ class TwoTowerPersistenceTest {
         assertThat(manifest.at("/provenance/dataFingerprint").asString()).hasSize(64);
         assertThat(manifest.at("/provenance/trainedAt").asString()).isNotEmpty();
         assertThat(manifest.at("/model/config/numericBuckets").asString()).isEqualTo("0");
-        assertThat(manifest.at("/plugins/user.attention/name").asString()).isEqualTo("mean");
+        assertThat(manifest.at("/plugins/user.attention/name").asString()).isEqualTo(ConcatMlpProvider.NAME);
         assertThat(manifest.at("/plugins/user.tower/formatVersion").asInt()).isEqualTo(1);
         assertThat(manifest.at("/library/version").asString()).isNotEmpty();
         assertThat(manifest.at("/files/weights.bin/sha256").asString()).hasSize(64);
