@@ -41,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "2020", description = "Seed of the data, split and training (default 2020)")
     long seed;
 
-    @Option(names = "--models", defaultValue = "pop,ease,two-tower[attention=mean],two-tower[attention=attention-pooling]",
+    @Option(names = "--models", defaultValue = "pop,ease,two-tower[attention=mean],two-tower[attention=concat-mlp],two-tower[attention=attention-pooling]",
             description = "Models to compare (default: ${DEFAULT-VALUE})")
     String models;
 
