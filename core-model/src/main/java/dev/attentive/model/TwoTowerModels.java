@@ -1,8 +1,11 @@
 package dev.attentive.model;
 
+import dev.attentive.api.ItemId;
 import dev.attentive.api.Recommender;
+import dev.attentive.api.UserId;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Saves and loads trained {@code two-tower} models as a versioned, checksummed file set in a
@@ -69,5 +72,45 @@ public final class TwoTowerModels {
      */
     public static Recommender load(Path dir) throws IOException {
         return new TwoTowerRecommender(ModelStore.load(dir));
+    }
+
+    /**
+     * The vectors a two-tower model serves: one L2-normalised embedding per catalogue item and per user
+     * known from training, row-major ({@code itemVectors[i * dim + d]}). For benchmarks and for host
+     * apps that index or analyse the embeddings elsewhere. The arrays are copies.
+     *
+     * @param dim the embedding dimension
+     * @param items the catalogue, in row order
+     * @param itemVectors {@code items.size() * dim} values
+     * @param users the known users, in row order
+     * @param userVectors {@code users.size() * dim} values
+     */
+    public record Embeddings(int dim, List<ItemId> items, float[] itemVectors, List<UserId> users, float[] userVectors) {
+        /** Validates the shapes and copies the lists. */
+        public Embeddings {
+            items = List.copyOf(items);
+            users = List.copyOf(users);
+            if (itemVectors.length != items.size() * dim || userVectors.length != users.size() * dim) {
+                throw new IllegalArgumentException("Embeddings of dimension " + dim + " need " + items.size() * dim
+                        + " item and " + users.size() * dim + " user values, got " + itemVectors.length + " and "
+                        + userVectors.length);
+            }
+        }
+    }
+
+    /**
+     * The item and user embeddings of a trained or loaded two-tower model.
+     *
+     * @param model a model returned by the {@code two-tower} provider or by {@link #load}
+     * @return copies of its embeddings
+     * @throws IllegalArgumentException when {@code model} is not a two-tower model
+     */
+    public static Embeddings embeddings(Recommender model) {
+        if (!(model instanceof TwoTowerRecommender r)) {
+            throw new IllegalArgumentException("TwoTowerModels.embeddings needs a two-tower model, got "
+                    + (model == null ? "null" : model.getClass().getName()));
+        }
+        return new Embeddings(r.dim, List.of(r.model.items), r.itemEmbeddings(), List.of(r.model.users),
+                r.userEmbeddings());
     }
 }

@@ -37,7 +37,7 @@ final class TwoTowerRecommender implements Recommender {
     static final String NONLINEAR = "(nonlinear)";
 
     final TwoTowerModel model;
-    private final int dim;
+    final int dim;
     private final float[] itemEmbeddings;
     private final float[] userEmbeddings;
     private final List<Set<ItemId>> seen;
@@ -257,6 +257,16 @@ final class TwoTowerRecommender implements Recommender {
             out.add(new Recommendation(hit.id(), hit.score()));
         }
         return out;
+    }
+
+    /** A copy of the catalogue's embeddings, row-major. */
+    float[] itemEmbeddings() {
+        return itemEmbeddings.clone();
+    }
+
+    /** A copy of the known users' embeddings, row-major. */
+    float[] userEmbeddings() {
+        return userEmbeddings.clone();
     }
 
     /** The unit embedding of a catalogue item, a copy. */

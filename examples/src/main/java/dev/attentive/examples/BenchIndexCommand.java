@@ -1,7 +1,9 @@
 package dev.attentive.examples;
 
+import dev.attentive.api.Recommender;
 import dev.attentive.index.lucene.IndexBenchmark;
 import dev.attentive.index.lucene.LuceneHnswRetrieverProvider;
+import dev.attentive.model.TwoTowerModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +62,11 @@ final class BenchIndexCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Also write the result as JSON to this file")
     Path json;
 
+    @Option(names = "--model", description = "A saved two-tower model: index its item embeddings and query with its "
+            + "users' embeddings instead of synthetic vectors (--items, --dim and --queries then follow the model; "
+            + "queries are its first Q users)")
+    Path model;
+
     @Override
     public Integer call() throws Exception {
         LuceneHnswRetrieverProvider.Quantization q;
@@ -68,11 +75,28 @@ final class BenchIndexCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--quantization must be none, int8 or int4, got '" + quantization + "'");
         }
+        float[][] itemVectors = null;
+        float[][] queryVectors = null;
+        if (model != null) {
+            TwoTowerModels.Embeddings e;
+            try (Recommender loaded = TwoTowerModels.load(model)) {
+                e = TwoTowerModels.embeddings(loaded);
+            }
+            dim = e.dim();
+            items = e.items().size();
+            queries = Math.min(queries, e.users().size());
+            itemVectors = rows(e.itemVectors(), items, dim);
+            queryVectors = rows(e.userVectors(), queries, dim);
+            System.out.printf("model %s: %d item embeddings, %d user embeddings as queries, dimension %d%n",
+                    model, items, queries, dim);
+        }
         IndexBenchmark.Options options = new IndexBenchmark.Options(items, dim, queries, k, selectivity, q,
                 maxConn != null ? maxConn : DEFAULTS.maxConn(), beamWidth != null ? beamWidth : DEFAULTS.beamWidth(),
                 fanouts.isEmpty() ? DEFAULTS.fanouts() : fanouts, DEFAULTS.exactMaxDocs(), !noForceMerge,
                 indexThreads, indexThreads, seed, DEFAULTS.workDir());
-        IndexBenchmark.Result result = IndexBenchmark.run(options, System.out);
+        IndexBenchmark.Result result = model != null
+                ? IndexBenchmark.run(options, itemVectors, queryVectors, System.out)
+                : IndexBenchmark.run(options, System.out);
         String text = IndexBenchmark.toJson(result);
         System.out.println(text);
         if (json != null) {
@@ -81,5 +105,13 @@ final class BenchIndexCommand implements Callable<Integer> {
             Files.move(tmp, json, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
         return 0;
+    }
+
+    private static float[][] rows(float[] flat, int n, int dim) {
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = java.util.Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
+        }
+        return out;
     }
 }

@@ -178,6 +178,45 @@ public final class IndexBenchmark {
         return run(options, Config.DEFAULT.bulkGraphBuild(), Config.DEFAULT.localityOrder(), log);
     }
 
+    /**
+     * Runs the benchmark over given vectors, e.g. a trained model's item embeddings with its users'
+     * embeddings as queries. {@code options.items()}, {@code dim()} and {@code queries()} must match
+     * the arrays; filter buckets, when {@code filterSelectivity > 0}, are drawn from {@code options.seed()}.
+     *
+     * @param options what to measure
+     * @param itemVectors the catalogue, unit vectors of {@code options.dim()} components
+     * @param queryVectors the queries, of {@code options.dim()} components
+     * @param log where progress and results are printed
+     * @return the result
+     * @throws IllegalArgumentException when the arrays do not match the options
+     */
+    public static Result run(Options options, float[][] itemVectors, float[][] queryVectors, PrintStream log) {
+        if (itemVectors.length != options.items() || queryVectors.length != options.queries()) {
+            throw new IllegalArgumentException("options say " + options.items() + " items and " + options.queries()
+                    + " queries, the arrays hold " + itemVectors.length + " and " + queryVectors.length);
+        }
+        for (float[][] vs : new float[][][] {itemVectors, queryVectors}) {
+            for (float[] v : vs) {
+                if (v.length != options.dim()) {
+                    throw new IllegalArgumentException("every vector must have dimension " + options.dim()
+                            + ", found one of " + v.length);
+                }
+            }
+        }
+        SplittableRandom random = new SplittableRandom(options.seed());
+        int buckets = buckets(options);
+        int[] bucketOf = new int[options.items()];
+        for (int i = 0; i < bucketOf.length; i++) {
+            bucketOf[i] = buckets > 0 ? random.nextInt(buckets) : 0;
+        }
+        return measureAll(options, itemVectors, bucketOf, queryVectors, Config.DEFAULT.bulkGraphBuild(),
+                Config.DEFAULT.localityOrder(), log);
+    }
+
+    private static int buckets(Options o) {
+        return o.filterSelectivity() > 0 ? Math.max(1, (int) Math.round(1 / o.filterSelectivity())) : 0;
+    }
+
     static Result run(Options options, boolean bulkGraphBuild, boolean localityOrder, PrintStream log) {
         Options o = options;
         SplittableRandom random = new SplittableRandom(o.seed());
@@ -187,25 +226,34 @@ public final class IndexBenchmark {
                 c[d] = (float) random.nextGaussian();
             }
         }
-        int buckets = o.filterSelectivity() > 0 ? Math.max(1, (int) Math.round(1 / o.filterSelectivity())) : 0;
+        int buckets = buckets(o);
         float[][] vectors = new float[o.items()][];
         int[] bucketOf = new int[o.items()];
+        for (int i = 0; i < o.items(); i++) {
+            vectors[i] = point(random, centres);
+            bucketOf[i] = buckets > 0 ? random.nextInt(buckets) : 0;
+        }
+        float[][] queries = new float[o.queries()][];
+        for (int q = 0; q < o.queries(); q++) {
+            queries[q] = point(random, centres);
+        }
+        return measureAll(o, vectors, bucketOf, queries, bulkGraphBuild, localityOrder, log);
+    }
+
+    private static Result measureAll(Options o, float[][] vectors, int[] bucketOf, float[][] queries,
+            boolean bulkGraphBuild, boolean localityOrder, PrintStream log) {
+        int buckets = buckets(o);
         List<IndexedItem> items = new ArrayList<>(o.items());
         Features[] bucketFeatures = new Features[Math.max(1, buckets)];
         for (int b = 0; b < bucketFeatures.length; b++) {
             bucketFeatures[b] = Features.builder().categorical("bucket", "b" + b).build();
         }
         for (int i = 0; i < o.items(); i++) {
-            float[] v = point(random, centres);
-            vectors[i] = v;
-            bucketOf[i] = buckets > 0 ? random.nextInt(buckets) : 0;
-            items.add(new IndexedItem(ItemId.of(Integer.toString(i)), v,
+            items.add(new IndexedItem(ItemId.of(Integer.toString(i)), vectors[i],
                     buckets > 0 ? bucketFeatures[bucketOf[i]] : Features.NONE));
         }
-        float[][] queries = new float[o.queries()][];
         int[] queryBucket = new int[o.queries()];
         for (int q = 0; q < o.queries(); q++) {
-            queries[q] = point(random, centres);
             queryBucket[q] = buckets > 0 ? q % Math.min(4, buckets) : -1;
         }
         log.printf(Locale.ROOT, "data: %d items x %d dims, %d queries, k=%d, filter selectivity %s (%d buckets)%n",
