@@ -87,6 +87,36 @@ class TwoTowerPersistenceTest {
     }
 
     @Test
+    void embeddingsAreTheUnitVectorsTheModelServes() throws IOException {
+        TwoTowerModels.Embeddings e = TwoTowerModels.embeddings(trained);
+        assertThat(e.itemVectors()).hasSize(e.items().size() * e.dim());
+        assertThat(e.userVectors()).hasSize(e.users().size() * e.dim());
+        for (int i = 0; i < e.items().size(); i++) {
+            double norm = 0;
+            for (int d = 0; d < e.dim(); d++) {
+                norm += e.itemVectors()[i * e.dim() + d] * e.itemVectors()[i * e.dim() + d];
+            }
+            assertThat(norm).as("squared norm of item %s", e.items().get(i)).isCloseTo(1.0, within(1e-4));
+        }
+        // The most similar item by the exported vectors is the model's own first similar item.
+        int a = e.items().indexOf(ItemId.of("i2"));
+        int best = -1;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < e.items().size(); i++) {
+            double dot = 0;
+            for (int d = 0; d < e.dim(); d++) {
+                dot += e.itemVectors()[a * e.dim() + d] * e.itemVectors()[i * e.dim() + d];
+            }
+            if (i != a && dot > bestScore) {
+                bestScore = dot;
+                best = i;
+            }
+        }
+        assertThat(trained.similarItems(ItemId.of("i2"), 1, ItemFilter.all()).get(0).item()).isEqualTo(e.items().get(best));
+        assertThatThrownBy(() -> TwoTowerModels.embeddings(null)).hasMessageContaining("needs a two-tower model");
+    }
+
+    @Test
     void theGoldenModelKeepsLoading() throws IOException, URISyntaxException {
         Path dir = Path.of(getClass().getResource("/golden/two-tower-v1/model.json").toURI()).getParent();
         JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile()).get("answers");
