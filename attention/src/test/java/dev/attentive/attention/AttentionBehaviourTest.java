@@ -1,6 +1,5 @@
 package dev.attentive.attention;
 
-import dev.attentive.model.ConcatMlpProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -10,6 +9,7 @@ import dev.attentive.api.Gradients;
 import dev.attentive.api.Parameter;
 import dev.attentive.api.spi.AttentionShape;
 import dev.attentive.api.spi.ConfigException;
+import dev.attentive.model.ConcatMlpProvider;
 import dev.attentive.testkit.Seeds;
 import java.util.ArrayList;
 import java.util.List;

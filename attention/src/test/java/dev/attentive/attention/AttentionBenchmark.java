@@ -1,18 +1,17 @@
 package dev.attentive.attention;
 
-import dev.attentive.model.ConcatMlpProvider;
 import dev.attentive.api.Attention;
 import dev.attentive.api.Gradients;
-import dev.attentive.api.Parameter;
 import dev.attentive.api.spi.AttentionProvider;
 import dev.attentive.api.spi.AttentionShape;
+import dev.attentive.model.ConcatMlpProvider;
+import dev.attentive.model.MeanAttentionProvider;
 import dev.attentive.testkit.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.random.RandomGenerator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -80,10 +79,7 @@ public class AttentionBenchmark {
             names.add("f" + f);
         }
         AttentionShape shape = new AttentionShape(names, DIM);
-        attention = switch (name) {
-            case "mean" -> new MeanPooling(fields, DIM);
-            default -> providerOf(name).create(settings, shape, 7);
-        };
+        attention = providerOf(name).create(settings, shape, 7);
         random = new SplittableRandom(3);
         input = Seeds.floats(random, BATCH * fields * DIM, 1);
         mask = new float[BATCH * fields];
@@ -103,6 +99,7 @@ public class AttentionBenchmark {
             case FieldSelfAttentionProvider.NAME -> new FieldSelfAttentionProvider();
             case FieldGatingProvider.NAME -> new FieldGatingProvider();
             case ConcatMlpProvider.NAME -> new ConcatMlpProvider();
+            case MeanAttentionProvider.NAME -> new MeanAttentionProvider();
             default -> throw new IllegalArgumentException("unknown plugin " + name);
         };
     }
@@ -216,70 +213,5 @@ public class AttentionBenchmark {
             DenseOps.matTVecAdd(w1, 0, 128, width, dh, 0, dIn, 0);
         }
         return g1[0] + g2[0] + dIn[0];
-    }
-
-    /** Mean pooling, as core-model's {@code mean} does it, so this module need not depend on core-model. */
-    static final class MeanPooling implements Attention {
-        private final int fields;
-        private final int dim;
-
-        MeanPooling(int fields, int dim) {
-            this.fields = fields;
-            this.dim = dim;
-        }
-
-        @Override
-        public int fieldCount() {
-            return fields;
-        }
-
-        @Override
-        public int dim() {
-            return dim;
-        }
-
-        @Override
-        public int outputDim() {
-            return dim;
-        }
-
-        @Override
-        public List<Parameter> parameters() {
-            return List.of();
-        }
-
-        @Override
-        public Pass forward(float[] in, float[] m, int batch, boolean training, RandomGenerator r) {
-            float[] out = new float[batch * dim];
-            float[] w = new float[batch * fields];
-            for (int b = 0; b < batch; b++) {
-                int present = 0;
-                for (int f = 0; f < fields; f++) {
-                    if (m == null || m[b * fields + f] != 0) {
-                        present++;
-                    }
-                }
-                for (int f = 0; f < fields; f++) {
-                    if (m == null || m[b * fields + f] != 0) {
-                        w[b * fields + f] = 1f / present;
-                        DenseOps.axpy(1f / present, in, (b * fields + f) * dim, out, b * dim, dim);
-                    }
-                }
-            }
-            return new MeanPass(batch, out, w);
-        }
-
-        @Override
-        public void backward(Pass pass, float[] gradOut, float[] gradIn, Gradients g) {
-            for (int bf = 0; bf < pass.batch() * fields; bf++) {
-                float w = pass.weights()[bf];
-                if (w != 0) {
-                    DenseOps.axpy(w, gradOut, (bf / fields) * dim, gradIn, bf * dim, dim);
-                }
-            }
-        }
-
-        private record MeanPass(int batch, float[] output, float[] weights) implements Pass {
-        }
     }
 }
