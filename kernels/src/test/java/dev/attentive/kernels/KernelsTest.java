@@ -495,7 +495,7 @@ class KernelsTest {
                 top.offer(row, row % 4);
             }
         }
-        assertThat(top.threshold()).isEqualTo(3f);
+        assertThat(top.threshold()).isEqualTo(2f);
         int[] rows = new int[3];
         float[] scores = new float[3];
         top.drainBestFirst(rows, scores);
