@@ -5,7 +5,7 @@
  */
 module dev.attentive.attention {
     requires transitive dev.attentive.api;
-    requires static jdk.incubator.vector;
+    requires dev.attentive.kernels;
 
     exports dev.attentive.attention;
 

@@ -1,10 +1,10 @@
 /**
- * Attentive's model: feature encoding, float kernels, the two-tower model, training, persistence,
+ * Attentive's model: feature encoding, the two-tower model, training, persistence,
  * the exact retriever and the mean attention.
  */
 module dev.attentive.model {
     requires transitive dev.attentive.api;
-    requires static jdk.incubator.vector;
+    requires dev.attentive.kernels;
     requires tools.jackson.databind;
     requires static com.google.guice;
 

@@ -4,6 +4,7 @@
  */
 module dev.attentive.eval {
     requires transitive dev.attentive.api;
+    requires dev.attentive.kernels;
     requires ejml.core;
     requires ejml.ddense;
     requires info.picocli;

@@ -3,6 +3,7 @@ package dev.attentive.attention;
 import dev.attentive.api.Attention;
 import dev.attentive.api.Gradients;
 import dev.attentive.api.Parameter;
+import dev.attentive.kernels.Vectors;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -58,7 +59,7 @@ final class FieldGating implements Attention {
 
     @Override
     public Pass forward(float[] input, float[] mask, int batch, boolean training, RandomGenerator random) {
-        DenseOps.checkForward(this, FieldGatingProvider.NAME, input, mask, batch);
+        PassChecks.checkForward(this, FieldGatingProvider.NAME, input, mask, batch);
         float[] x = java.util.Arrays.copyOf(input, batch * fields * dim);
         float[] squeezed = new float[batch * fields];
         float[] activations = new float[batch * hidden];
@@ -69,7 +70,7 @@ final class FieldGating implements Attention {
         for (int b = 0; b < batch; b++) {
             int row = b * fields;
             for (int f = 0; f < fields; f++) {
-                if (DenseOps.present(mask, row + f)) {
+                if (DenseLayers.present(mask, row + f)) {
                     float s = 0;
                     for (int d = 0; d < dim; d++) {
                         s += x[(row + f) * dim + d];
@@ -77,15 +78,15 @@ final class FieldGating implements Attention {
                     squeezed[row + f] = s * invDim;
                 }
             }
-            DenseOps.matVec(squeezeWeight.values(), 0, hidden, fields, squeezed, row, activations, b * hidden);
+            DenseLayers.matVec(squeezeWeight.values(), 0, hidden, fields, squeezed, row, activations, b * hidden);
             for (int j = 0; j < hidden; j++) {
                 float a = activations[b * hidden + j] + squeezeBias.values()[j];
                 activations[b * hidden + j] = a > 0 ? a : 0f;
             }
             float sum = 0;
             for (int f = 0; f < fields; f++) {
-                if (DenseOps.present(mask, row + f)) {
-                    float pre = DenseOps.dot(exciteWeight.values(), f * hidden, activations, b * hidden, hidden)
+                if (DenseLayers.present(mask, row + f)) {
+                    float pre = Vectors.dotDoubleAccumulate(exciteWeight.values(), f * hidden, activations, b * hidden, hidden)
                             + exciteBias.values()[f];
                     float g = (float) (1 / (1 + Math.exp(-pre)));
                     gates[row + f] = g;
@@ -103,9 +104,9 @@ final class FieldGating implements Attention {
                     continue;
                 }
                 if (combine == FieldGatingProvider.Combine.SUM) {
-                    DenseOps.axpy(w, x, (row + f) * dim, output, b * dim, dim);
+                    Vectors.axpy(w, x, (row + f) * dim, output, b * dim, dim);
                 } else {
-                    DenseOps.axpy(gates[row + f], x, (row + f) * dim, output, (row + f) * dim, dim);
+                    Vectors.axpy(gates[row + f], x, (row + f) * dim, output, (row + f) * dim, dim);
                 }
             }
         }
@@ -115,9 +116,9 @@ final class FieldGating implements Attention {
     @Override
     public void backward(Pass pass, float[] gradOutput, float[] gradFields, Gradients gradients) {
         if (!(pass instanceof GatingPass p) || p.owner != this) {
-            throw DenseOps.foreignPass(FieldGatingProvider.NAME, pass);
+            throw PassChecks.foreignPass(FieldGatingProvider.NAME, pass);
         }
-        DenseOps.checkBackward(this, FieldGatingProvider.NAME, p.batch, gradOutput, gradFields);
+        PassChecks.checkBackward(this, FieldGatingProvider.NAME, p.batch, gradOutput, gradFields);
         float[] gSqueezeWeight = gradients.of(squeezeWeight);
         float[] gSqueezeBias = gradients.of(squeezeBias);
         float[] gExciteWeight = gradients.of(exciteWeight);
@@ -145,9 +146,9 @@ final class FieldGating implements Attention {
                         dGate[f] = 0f;
                         continue;
                     }
-                    DenseOps.axpy(p.weights[bf], gradOutput, b * dim, gradFields, bf * dim, dim);
-                    dGate[f] = inv * (DenseOps.dot(gradOutput, b * dim, p.x, bf * dim, dim)
-                            - DenseOps.dot(gradOutput, b * dim, p.output, b * dim, dim));
+                    Vectors.axpy(p.weights[bf], gradOutput, b * dim, gradFields, bf * dim, dim);
+                    dGate[f] = inv * (Vectors.dotDoubleAccumulate(gradOutput, b * dim, p.x, bf * dim, dim)
+                            - Vectors.dotDoubleAccumulate(gradOutput, b * dim, p.output, b * dim, dim));
                 }
             } else {
                 for (int f = 0; f < fields; f++) {
@@ -156,8 +157,8 @@ final class FieldGating implements Attention {
                         dGate[f] = 0f;
                         continue;
                     }
-                    DenseOps.axpy(p.gates[bf], gradOutput, bf * dim, gradFields, bf * dim, dim);
-                    dGate[f] = DenseOps.dot(gradOutput, bf * dim, p.x, bf * dim, dim);
+                    Vectors.axpy(p.gates[bf], gradOutput, bf * dim, gradFields, bf * dim, dim);
+                    dGate[f] = Vectors.dotDoubleAccumulate(gradOutput, bf * dim, p.x, bf * dim, dim);
                 }
             }
             for (int f = 0; f < fields; f++) {
@@ -165,18 +166,18 @@ final class FieldGating implements Attention {
                 dPre[f] = dGate[f] * g * (1 - g);
                 gExciteBias[f] += dPre[f];
             }
-            DenseOps.outerAdd(gExciteWeight, 0, fields, hidden, dPre, 0, p.activations, b * hidden);
+            DenseLayers.outerAdd(gExciteWeight, 0, fields, hidden, dPre, 0, p.activations, b * hidden);
             java.util.Arrays.fill(dHidden, 0f);
-            DenseOps.matTVecAdd(exciteWeight.values(), 0, fields, hidden, dPre, 0, dHidden, 0);
+            DenseLayers.matTVecAdd(exciteWeight.values(), 0, fields, hidden, dPre, 0, dHidden, 0);
             for (int j = 0; j < hidden; j++) {
                 if (p.activations[b * hidden + j] <= 0) {
                     dHidden[j] = 0f;
                 }
                 gSqueezeBias[j] += dHidden[j];
             }
-            DenseOps.outerAdd(gSqueezeWeight, 0, hidden, fields, dHidden, 0, p.squeezed, row);
+            DenseLayers.outerAdd(gSqueezeWeight, 0, hidden, fields, dHidden, 0, p.squeezed, row);
             java.util.Arrays.fill(dSqueezed, 0f);
-            DenseOps.matTVecAdd(squeezeWeight.values(), 0, hidden, fields, dHidden, 0, dSqueezed, 0);
+            DenseLayers.matTVecAdd(squeezeWeight.values(), 0, hidden, fields, dHidden, 0, dSqueezed, 0);
             for (int f = 0; f < fields; f++) {
                 if (p.gates[row + f] == 0) {
                     continue; // a masked field's squeezed value is the constant 0

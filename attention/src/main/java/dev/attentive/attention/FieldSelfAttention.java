@@ -3,6 +3,9 @@ package dev.attentive.attention;
 import dev.attentive.api.Attention;
 import dev.attentive.api.Gradients;
 import dev.attentive.api.Parameter;
+import dev.attentive.kernels.Gemm;
+import dev.attentive.kernels.Softmax;
+import dev.attentive.kernels.Vectors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,7 +23,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>The projections run over the whole batch at once: the {@code (batch * fields) x dim} field
  * matrix times the concatenated query/key/value weights, and the attended values times the output
- * weights, as {@link Kernels} products (and likewise the backward pass), so that the cost is a few
+ * weights, as {@link Gemm} products (and likewise the backward pass), so that the cost is a few
  * dense matrix products instead of small matrix-vector products per field. Only the per-row
  * {@code fields x fields} attention is computed row by row. Rows are independent, so both passes
  * run over blocks of {@link #BLOCK} batch rows whose intermediates stay in cache; the weight
@@ -120,17 +123,17 @@ final class FieldSelfAttention implements Attention {
 
     @Override
     public Pass forward(float[] input, float[] mask, int batch, boolean training, RandomGenerator random) {
-        DenseOps.checkForward(this, FieldSelfAttentionProvider.NAME, input, mask, batch);
+        PassChecks.checkForward(this, FieldSelfAttentionProvider.NAME, input, mask, batch);
         float[] m = mask == null ? null : Arrays.copyOf(mask, batch * fields);
         SelfPass p = new SelfPass(this, batch, m);
         int w3 = 3 * width;
         double[][] qkvWeightsT = new double[layers][dim * w3];
         double[][] outputWeightsT = new double[layers][width * dim];
         for (int l = 0; l < layers; l++) {
-            Kernels.transpose(wq[l].values(), 0, width, dim, qkvWeightsT[l], 0, w3);
-            Kernels.transpose(wk[l].values(), 0, width, dim, qkvWeightsT[l], width, w3);
-            Kernels.transpose(wv[l].values(), 0, width, dim, qkvWeightsT[l], 2 * width, w3);
-            Kernels.transpose(wo[l].values(), 0, dim, width, outputWeightsT[l], 0, dim);
+            Vectors.transpose(wq[l].values(), 0, width, dim, qkvWeightsT[l], 0, w3);
+            Vectors.transpose(wk[l].values(), 0, width, dim, qkvWeightsT[l], width, w3);
+            Vectors.transpose(wv[l].values(), 0, width, dim, qkvWeightsT[l], 2 * width, w3);
+            Vectors.transpose(wo[l].values(), 0, dim, width, outputWeightsT[l], 0, dim);
         }
         ForwardScratch s = new ForwardScratch(Math.min(BLOCK, batch) * fields);
         for (int b0 = 0; b0 < batch; b0 += BLOCK) {
@@ -141,7 +144,7 @@ final class FieldSelfAttention implements Attention {
             // reaches a product, and the products may then run over every row.
             Arrays.fill(s.x, 0, nr * dim, 0);
             for (int r = 0; r < nr; r++) {
-                if (DenseOps.present(m, r0 + r)) {
+                if (DenseLayers.present(m, r0 + r)) {
                     System.arraycopy(input, (r0 + r) * dim, p.xs[0], (r0 + r) * dim, dim);
                     for (int d = 0; d < dim; d++) {
                         s.x[r * dim + d] = input[(r0 + r) * dim + d];
@@ -172,7 +175,7 @@ final class FieldSelfAttention implements Attention {
         double[] probs = p.probs[l];
         float[] mask = p.mask;
         // [Q | K | V] = X [Wq; Wk; Wv]^T, one (rows x dim) . (dim x 3 width) product.
-        Kernels.nn(nr, w3, dim, x, 0, dim, qkvWeightsT, 0, w3, qkv, 0, w3, false);
+        Gemm.gemmNN(nr, w3, dim, x, 0, dim, qkvWeightsT, 0, w3, qkv, 0, w3, false);
         Arrays.fill(o, 0, nr * width, 0);
         for (int b = 0; b < nb; b++) {
             int row = b * fields; // within the block
@@ -180,21 +183,21 @@ final class FieldSelfAttention implements Attention {
                 int ho = h * headDim;
                 for (int f = 0; f < fields; f++) {
                     int bf = row + f;
-                    if (!DenseOps.present(mask, r0 + bf)) {
+                    if (!DenseLayers.present(mask, r0 + bf)) {
                         continue;
                     }
                     int qo = bf * w3 + ho;
                     for (int j = 0; j < fields; j++) {
-                        s.scores[j] = DenseOps.present(mask, r0 + row + j)
-                                ? attentionScale * Kernels.dot(qkv, qo, qkv, (row + j) * w3 + width + ho, headDim)
+                        s.scores[j] = DenseLayers.present(mask, r0 + row + j)
+                                ? attentionScale * Vectors.dotLanes(qkv, qo, qkv, (row + j) * w3 + width + ho, headDim)
                                 : 0;
                     }
                     int po = (((b0 + b) * heads + h) * fields + f) * fields;
-                    DenseOps.maskedSoftmax(s.scores, 0, mask, r0 + row, fields, probs, po);
+                    Softmax.maskedForward(s.scores, 0, mask, r0 + row, fields, probs, po);
                     for (int j = 0; j < fields; j++) {
                         double a = probs[po + j];
                         if (a != 0) {
-                            Kernels.axpy(a, qkv, (row + j) * w3 + 2 * width + ho, o, bf * width + ho, headDim);
+                            Vectors.axpyLanes(a, qkv, (row + j) * w3 + 2 * width + ho, o, bf * width + ho, headDim);
                         }
                     }
                 }
@@ -202,13 +205,13 @@ final class FieldSelfAttention implements Attention {
         }
         // z = x + O Wo^T, built in n and normalised there in place.
         System.arraycopy(x, 0, n, 0, nr * dim);
-        Kernels.nn(nr, dim, width, o, 0, width, outputWeightsT, 0, dim, n, 0, dim, true);
+        Gemm.gemmNN(nr, dim, width, o, 0, width, outputWeightsT, 0, dim, n, 0, dim, true);
         float[] g = gain[l].values();
         float[] beta = shift[l].values();
         double[] y = s.y;
         for (int r = 0; r < nr; r++) {
             int ro = r * dim;
-            if (!DenseOps.present(mask, r0 + r)) {
+            if (!DenseLayers.present(mask, r0 + r)) {
                 Arrays.fill(n, ro, ro + dim, 0);
                 Arrays.fill(y, ro, ro + dim, 0);
                 continue;
@@ -246,18 +249,18 @@ final class FieldSelfAttention implements Attention {
         for (int b = 0; b < nb; b++) {
             int row = (b0 + b) * fields;
             for (int f = 0; f < fields; f++) {
-                if (DenseOps.present(p.mask, row + f)) {
-                    double sc = poolScale * DenseOps.dot(q, 0, y, (b * fields + f) * dim, dim);
+                if (DenseLayers.present(p.mask, row + f)) {
+                    double sc = poolScale * Vectors.dotDoubleAccumulate(q, 0, y, (b * fields + f) * dim, dim);
                     s.scores[f] = poolBias == null ? sc : sc + poolBias.values()[f];
                 }
             }
-            if (DenseOps.maskedSoftmax(s.scores, 0, p.mask, row, fields, p.poolWeights, row)) {
+            if (Softmax.maskedForward(s.scores, 0, p.mask, row, fields, p.poolWeights, row)) {
                 Arrays.fill(out, 0);
                 for (int f = 0; f < fields; f++) {
                     double w = p.poolWeights[row + f];
                     p.weights[row + f] = (float) w;
                     if (w != 0) {
-                        DenseOps.axpy(w, y, (b * fields + f) * dim, out, 0, dim);
+                        Vectors.axpy(w, y, (b * fields + f) * dim, out, 0, dim);
                     }
                 }
                 for (int d = 0; d < dim; d++) {
@@ -270,9 +273,9 @@ final class FieldSelfAttention implements Attention {
     @Override
     public void backward(Pass pass, float[] gradOutput, float[] gradFields, Gradients gradients) {
         if (!(pass instanceof SelfPass p) || p.owner != this) {
-            throw DenseOps.foreignPass(FieldSelfAttentionProvider.NAME, pass);
+            throw PassChecks.foreignPass(FieldSelfAttentionProvider.NAME, pass);
         }
-        DenseOps.checkBackward(this, FieldSelfAttentionProvider.NAME, p.batch, gradOutput, gradFields);
+        PassChecks.checkBackward(this, FieldSelfAttentionProvider.NAME, p.batch, gradOutput, gradFields);
         BackwardScratch s = new BackwardScratch(Math.min(BLOCK, p.batch) * fields);
         for (int b0 = 0; b0 < p.batch; b0 += BLOCK) {
             int nb = Math.min(BLOCK, p.batch - b0);
@@ -285,8 +288,8 @@ final class FieldSelfAttention implements Attention {
                 s.dx = t;
             }
             for (int r = 0; r < nb * fields; r++) {
-                if (DenseOps.present(p.mask, r0 + r)) {
-                    DenseOps.axpy(1f, s.dy, r * dim, gradFields, (r0 + r) * dim, dim);
+                if (DenseLayers.present(p.mask, r0 + r)) {
+                    Vectors.axpy(1f, s.dy, r * dim, gradFields, (r0 + r) * dim, dim);
                 }
             }
         }
@@ -317,7 +320,7 @@ final class FieldSelfAttention implements Attention {
                 int bf = row + f;
                 if (w[bf] != 0) {
                     any = true;
-                    s.dw[f] = DenseOps.dot(gradOutput, go, top, bf * dim, dim);
+                    s.dw[f] = Vectors.dotDoubleAccumulate(gradOutput, go, top, bf * dim, dim);
                 } else {
                     s.dw[f] = 0;
                 }
@@ -325,7 +328,7 @@ final class FieldSelfAttention implements Attention {
             if (!any) {
                 continue;
             }
-            DenseOps.softmaxBackward(w, row, s.dw, 0, fields, s.ds, 0);
+            Softmax.backward(w, row, s.dw, 0, fields, s.ds, 0);
             for (int f = 0; f < fields; f++) {
                 int bf = row + f;
                 double wf = w[bf];
@@ -342,7 +345,7 @@ final class FieldSelfAttention implements Attention {
                     if (gBias != null) {
                         gBias[f] += (float) g;
                     }
-                    DenseOps.axpy((float) gs, top, bf * dim, gQuery, 0, dim);
+                    Vectors.axpy((float) gs, top, bf * dim, gQuery, 0, dim);
                 }
             }
         }
@@ -364,7 +367,7 @@ final class FieldSelfAttention implements Attention {
         for (int r = 0; r < nr; r++) {
             int ro = r * dim;
             int no = (r0 + r) * dim;
-            if (!DenseOps.present(mask, r0 + r)) {
+            if (!DenseLayers.present(mask, r0 + r)) {
                 Arrays.fill(dz, ro, ro + dim, 0f);
                 continue;
             }
@@ -388,8 +391,8 @@ final class FieldSelfAttention implements Attention {
             }
         }
         // z = x + O Wo^T: dWo += dz^T O, dO = dz Wo.
-        Kernels.tn(dim, width, nr, dz, 0, dim, p.o[l], r0 * width, width, gradients.of(wo[l]), 0, width, true);
-        Kernels.nn(nr, width, dim, dz, 0, dim, wo[l].values(), 0, width, s.dO, 0, width, false);
+        Gemm.gemm(dim, width, nr, dz, 0, 1, dim, p.o[l], r0 * width, width, gradients.of(wo[l]), 0, width, true, Gemm.ScalarOrder.REGISTER_TILED);
+        Gemm.gemm(nr, width, dim, dz, 0, dim, 1, wo[l].values(), 0, width, s.dO, 0, width, false, Gemm.ScalarOrder.REGISTER_TILED);
         float[] dqkv = s.dqkv;
         Arrays.fill(dqkv, 0, nr * w3, 0f);
         int nb = nr / fields;
@@ -400,7 +403,7 @@ final class FieldSelfAttention implements Attention {
                 int ho = h * headDim;
                 for (int f = 0; f < fields; f++) {
                     int bf = row + f;
-                    if (!DenseOps.present(mask, r0 + bf)) {
+                    if (!DenseLayers.present(mask, r0 + bf)) {
                         continue;
                     }
                     int po = (((b0 + b) * heads + h) * fields + f) * fields;
@@ -410,19 +413,19 @@ final class FieldSelfAttention implements Attention {
                         double a = probs[po + j];
                         if (a != 0) {
                             int vo = (row + j) * w3 + 2 * width + ho;
-                            s.dp[j] = Kernels.dot(s.dO, dOo, qkv, r0 * w3 + vo, headDim);
-                            Kernels.axpy((float) a, s.dO, dOo, dqkv, vo, headDim);
+                            s.dp[j] = Vectors.dotLanes(s.dO, dOo, qkv, r0 * w3 + vo, headDim);
+                            Vectors.axpyLanes((float) a, s.dO, dOo, dqkv, vo, headDim);
                         } else {
                             s.dp[j] = 0;
                         }
                     }
-                    DenseOps.softmaxBackward(probs, po, s.dp, 0, fields, s.ds, 0);
+                    Softmax.backward(probs, po, s.dp, 0, fields, s.ds, 0);
                     for (int j = 0; j < fields; j++) {
                         float d = (float) (s.ds[j] * attentionScale);
                         if (d != 0) {
                             int ko = (row + j) * w3 + width + ho;
-                            Kernels.axpy(d, qkv, r0 * w3 + ko, dqkv, qo, headDim);
-                            Kernels.axpy(d, qkv, r0 * w3 + qo, dqkv, ko, headDim);
+                            Vectors.axpyLanes(d, qkv, r0 * w3 + ko, dqkv, qo, headDim);
+                            Vectors.axpyLanes(d, qkv, r0 * w3 + qo, dqkv, ko, headDim);
                         }
                     }
                 }
@@ -430,14 +433,14 @@ final class FieldSelfAttention implements Attention {
         }
         // [Q | K | V] = X [Wq; Wk; Wv]^T: dW += dQKV^T X per block, dx += dQKV [Wq; Wk; Wv].
         float[] x = p.xs[l];
-        Kernels.tn(width, dim, nr, dqkv, 0, w3, x, r0 * dim, dim, gradients.of(wq[l]), 0, dim, true);
-        Kernels.tn(width, dim, nr, dqkv, width, w3, x, r0 * dim, dim, gradients.of(wk[l]), 0, dim, true);
-        Kernels.tn(width, dim, nr, dqkv, 2 * width, w3, x, r0 * dim, dim, gradients.of(wv[l]), 0, dim, true);
+        Gemm.gemm(width, dim, nr, dqkv, 0, 1, w3, x, r0 * dim, dim, gradients.of(wq[l]), 0, dim, true, Gemm.ScalarOrder.REGISTER_TILED);
+        Gemm.gemm(width, dim, nr, dqkv, width, 1, w3, x, r0 * dim, dim, gradients.of(wk[l]), 0, dim, true, Gemm.ScalarOrder.REGISTER_TILED);
+        Gemm.gemm(width, dim, nr, dqkv, 2 * width, 1, w3, x, r0 * dim, dim, gradients.of(wv[l]), 0, dim, true, Gemm.ScalarOrder.REGISTER_TILED);
         int block = width * dim;
         System.arraycopy(wq[l].values(), 0, s.qkvWeights, 0, block);
         System.arraycopy(wk[l].values(), 0, s.qkvWeights, block, block);
         System.arraycopy(wv[l].values(), 0, s.qkvWeights, 2 * block, block);
-        Kernels.nn(nr, dim, w3, dqkv, 0, w3, s.qkvWeights, 0, dim, dz, 0, dim, true);
+        Gemm.gemm(nr, dim, w3, dqkv, 0, w3, 1, s.qkvWeights, 0, dim, dz, 0, dim, true, Gemm.ScalarOrder.REGISTER_TILED);
     }
 
     private static void toFloat(double[] from, int fromOff, float[] to, int toOff, int n) {

@@ -3,6 +3,9 @@ package dev.attentive.attention;
 import dev.attentive.api.Attention;
 import dev.attentive.api.Gradients;
 import dev.attentive.api.Parameter;
+import dev.attentive.kernels.Gemm;
+import dev.attentive.kernels.Softmax;
+import dev.attentive.kernels.Vectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -15,7 +18,7 @@ import java.util.random.RandomGenerator;
  * vector before scoring (history attention: it changes which item is attended to, not the pooled
  * vector's space). Parameters are only read during passes; all per-pass state lives in the
  * {@link Pass}, so concurrent forward passes are safe. Additive scoring projects all
- * {@code batch * fields} vectors in one {@link Kernels} product (and its backward in two); dot
+ * {@code batch * fields} vectors in one {@link Gemm} product (and its backward in two); dot
  * scoring needs no per-field projection at all (it scores against {@code K^T q}).
  */
 final class QueryPooling implements Attention {
@@ -98,7 +101,7 @@ final class QueryPooling implements Attention {
 
     @Override
     public Pass forward(float[] input, float[] mask, int batch, boolean training, RandomGenerator random) {
-        DenseOps.checkForward(this, spec.component(), input, mask, batch);
+        PassChecks.checkForward(this, spec.component(), input, mask, batch);
         float[] x = java.util.Arrays.copyOf(input, batch * fields * dim);
         float[] m = mask == null ? null : java.util.Arrays.copyOf(mask, batch * fields);
         float[] scores = new float[batch * fields];
@@ -114,23 +117,23 @@ final class QueryPooling implements Attention {
             int rows = batch * fields;
             keyIn = new float[rows * dim];
             for (int r = 0; r < rows; r++) {
-                if (DenseOps.present(m, r)) {
+                if (DenseLayers.present(m, r)) {
                     keyInput(x, r, r % fields, keyIn, r * dim);
                 }
             }
             float[] keyT = new float[dim * keyDim];
-            Kernels.transpose(key.values(), 0, keyDim, dim, keyT, 0, keyDim);
+            Vectors.transpose(key.values(), 0, keyDim, dim, keyT, 0, keyDim);
             hidden = new float[rows * keyDim];
-            Kernels.nn(rows, keyDim, dim, keyIn, 0, dim, keyT, 0, keyDim, hidden, 0, keyDim, false);
+            Gemm.gemm(rows, keyDim, dim, keyIn, 0, dim, 1, keyT, 0, keyDim, hidden, 0, keyDim, false, Gemm.ScalarOrder.REGISTER_TILED);
             float[] c = hiddenBias.values();
             for (int r = 0; r < rows; r++) {
                 int ho = r * keyDim;
-                if (!DenseOps.present(m, r)) {
+                if (!DenseLayers.present(m, r)) {
                     java.util.Arrays.fill(hidden, ho, ho + keyDim, 0f);
                     continue;
                 }
                 for (int a = 0; a < keyDim; a++) {
-                    hidden[ho + a] = DenseOps.tanh((double) hidden[ho + a] + c[a]);
+                    hidden[ho + a] = DenseLayers.tanh((double) hidden[ho + a] + c[a]);
                 }
             }
         }
@@ -139,7 +142,7 @@ final class QueryPooling implements Attention {
         float[] u = new float[dim];
         if (!additive) {
             if (key != null) {
-                DenseOps.matTVecAdd(key.values(), 0, keyDim, dim, query.values(), 0, u, 0);
+                DenseLayers.matTVecAdd(key.values(), 0, keyDim, dim, query.values(), 0, u, 0);
             } else {
                 System.arraycopy(query.values(), 0, u, 0, dim);
             }
@@ -147,23 +150,23 @@ final class QueryPooling implements Attention {
         for (int b = 0; b < batch; b++) {
             for (int f = 0; f < fields; f++) {
                 int bf = b * fields + f;
-                if (!DenseOps.present(m, bf)) {
+                if (!DenseLayers.present(m, bf)) {
                     continue;
                 }
                 float s;
                 if (additive) {
-                    s = DenseOps.dot(query.values(), 0, hidden, bf * keyDim, keyDim);
+                    s = Vectors.dotDoubleAccumulate(query.values(), 0, hidden, bf * keyDim, keyDim);
                 } else {
                     keyInput(x, bf, f, h, 0);
-                    s = scale * DenseOps.dot(u, 0, h, 0, dim);
+                    s = scale * Vectors.dotDoubleAccumulate(u, 0, h, 0, dim);
                 }
                 scores[bf] = bias == null ? s : s + bias.values()[f];
             }
-            if (DenseOps.maskedSoftmax(scores, b * fields, m, b * fields, fields, weights, b * fields)) {
+            if (Softmax.maskedForward(scores, b * fields, m, b * fields, fields, weights, b * fields)) {
                 for (int f = 0; f < fields; f++) {
                     float w = weights[b * fields + f];
                     if (w != 0) {
-                        DenseOps.axpy(w, x, (b * fields + f) * dim, output, b * dim, dim);
+                        Vectors.axpy(w, x, (b * fields + f) * dim, output, b * dim, dim);
                     }
                 }
             }
@@ -175,17 +178,17 @@ final class QueryPooling implements Attention {
     private void keyInput(float[] x, int bf, int f, float[] h, int ho) {
         System.arraycopy(x, bf * dim, h, ho, dim);
         if (position != null) {
-            DenseOps.axpy(1f, position.values(), f * dim, h, ho, dim);
+            Vectors.axpy(1f, position.values(), f * dim, h, ho, dim);
         }
     }
 
     @Override
     public void backward(Pass pass, float[] gradOutput, float[] gradFields, Gradients gradients) {
         if (!(pass instanceof PoolingPass p) || p.owner != this) {
-            throw DenseOps.foreignPass(spec.component(), pass);
+            throw PassChecks.foreignPass(spec.component(), pass);
         }
         int batch = p.batch;
-        DenseOps.checkBackward(this, spec.component(), batch, gradOutput, gradFields);
+        PassChecks.checkBackward(this, spec.component(), batch, gradOutput, gradFields);
         float[] x = p.x;
         float[] weights = p.weights;
         boolean additive = spec.scoring() == AttentionScoring.ADDITIVE;
@@ -204,7 +207,7 @@ final class QueryPooling implements Attention {
         float[] sumH = new float[dim];
         if (!additive) {
             if (key != null) {
-                DenseOps.matTVecAdd(key.values(), 0, keyDim, dim, query.values(), 0, u, 0);
+                DenseLayers.matTVecAdd(key.values(), 0, keyDim, dim, query.values(), 0, u, 0);
             } else {
                 System.arraycopy(query.values(), 0, u, 0, dim);
             }
@@ -217,8 +220,8 @@ final class QueryPooling implements Attention {
                 float w = weights[bf];
                 if (w != 0) {
                     any = true;
-                    dw[f] = DenseOps.dot(gradOutput, go, x, bf * dim, dim);
-                    DenseOps.axpy(w, gradOutput, go, gradFields, bf * dim, dim);
+                    dw[f] = Vectors.dotDoubleAccumulate(gradOutput, go, x, bf * dim, dim);
+                    Vectors.axpy(w, gradOutput, go, gradFields, bf * dim, dim);
                 } else {
                     dw[f] = 0f;
                 }
@@ -226,7 +229,7 @@ final class QueryPooling implements Attention {
             if (!any) {
                 continue;
             }
-            DenseOps.softmaxBackward(weights, b * fields, dw, 0, fields, ds, 0);
+            Softmax.backward(weights, b * fields, dw, 0, fields, ds, 0);
             for (int f = 0; f < fields; f++) {
                 int bf = b * fields + f;
                 float g = ds[f];
@@ -238,7 +241,7 @@ final class QueryPooling implements Attention {
                 }
                 if (additive) {
                     int ho = bf * keyDim;
-                    DenseOps.axpy(g, p.hidden, ho, gQuery, 0, keyDim);
+                    Vectors.axpy(g, p.hidden, ho, gQuery, 0, keyDim);
                     float[] v = query.values();
                     for (int a = 0; a < keyDim; a++) {
                         float t = p.hidden[ho + a];
@@ -246,10 +249,10 @@ final class QueryPooling implements Attention {
                     }
                 } else {
                     keyInput(x, bf, f, h, 0);
-                    DenseOps.axpy(g, h, 0, sumH, 0, dim);
-                    DenseOps.axpy(g * scale, u, 0, gradFields, bf * dim, dim);
+                    Vectors.axpy(g, h, 0, sumH, 0, dim);
+                    Vectors.axpy(g * scale, u, 0, gradFields, bf * dim, dim);
                     if (gPosition != null) {
-                        DenseOps.axpy(g * scale, u, 0, gPosition, f * dim, dim);
+                        Vectors.axpy(g * scale, u, 0, gPosition, f * dim, dim);
                     }
                 }
             }
@@ -258,19 +261,19 @@ final class QueryPooling implements Attention {
             // hidden = tanh(keyIn K^T + c): dK += dpre^T keyIn, dc += column sums of dpre,
             // d keyIn = dpre K, as batched products over every row.
             int rows = batch * fields;
-            Kernels.tn(keyDim, dim, rows, dpre, 0, keyDim, p.keyIn, 0, dim, gKey, 0, dim, true);
+            Gemm.gemm(keyDim, dim, rows, dpre, 0, 1, keyDim, p.keyIn, 0, dim, gKey, 0, dim, true, Gemm.ScalarOrder.REGISTER_TILED);
             for (int r = 0; r < rows; r++) {
-                DenseOps.axpy(1f, dpre, r * keyDim, gHiddenBias, 0, keyDim);
+                Vectors.axpy(1f, dpre, r * keyDim, gHiddenBias, 0, keyDim);
             }
             float[] dKeyIn = new float[rows * dim];
-            Kernels.nn(rows, dim, keyDim, dpre, 0, keyDim, key.values(), 0, dim, dKeyIn, 0, dim, false);
+            Gemm.gemm(rows, dim, keyDim, dpre, 0, keyDim, 1, key.values(), 0, dim, dKeyIn, 0, dim, false, Gemm.ScalarOrder.REGISTER_TILED);
             for (int r = 0; r < rows; r++) {
                 if (weights[r] == 0) {
                     continue;
                 }
-                DenseOps.axpy(1f, dKeyIn, r * dim, gradFields, r * dim, dim);
+                Vectors.axpy(1f, dKeyIn, r * dim, gradFields, r * dim, dim);
                 if (gPosition != null) {
-                    DenseOps.axpy(1f, dKeyIn, r * dim, gPosition, (r % fields) * dim, dim);
+                    Vectors.axpy(1f, dKeyIn, r * dim, gPosition, (r % fields) * dim, dim);
                 }
             }
         }
@@ -278,11 +281,11 @@ final class QueryPooling implements Attention {
             if (key != null) {
                 // score = scale * q · (K h): dq += scale * K sumH, dK += scale * q sumH^T
                 for (int a = 0; a < keyDim; a++) {
-                    gQuery[a] += scale * DenseOps.dot(key.values(), a * dim, sumH, 0, dim);
-                    DenseOps.axpy(scale * query.values()[a], sumH, 0, gKey, a * dim, dim);
+                    gQuery[a] += scale * Vectors.dotDoubleAccumulate(key.values(), a * dim, sumH, 0, dim);
+                    Vectors.axpy(scale * query.values()[a], sumH, 0, gKey, a * dim, dim);
                 }
             } else {
-                DenseOps.axpy(scale, sumH, 0, gQuery, 0, dim);
+                Vectors.axpy(scale, sumH, 0, gQuery, 0, dim);
             }
         }
     }

@@ -4,6 +4,7 @@ import dev.attentive.api.Attention;
 import dev.attentive.api.Gradients;
 import dev.attentive.api.spi.AttentionProvider;
 import dev.attentive.api.spi.AttentionShape;
+import dev.attentive.kernels.Vectors;
 import dev.attentive.model.ConcatMlpProvider;
 import dev.attentive.model.MeanAttentionProvider;
 import dev.attentive.testkit.Seeds;
@@ -164,7 +165,7 @@ public class AttentionBenchmark {
         float[] logits = new float[BATCH * BATCH];
         for (int a = 0; a < BATCH; a++) {
             for (int b = 0; b < BATCH; b++) {
-                logits[a * BATCH + b] = DenseOps.dot(u, a * DIM, i, b * DIM, DIM);
+                logits[a * BATCH + b] = Vectors.dotDoubleAccumulate(u, a * DIM, i, b * DIM, DIM);
             }
         }
         float[] du = new float[BATCH * DIM];
@@ -172,8 +173,8 @@ public class AttentionBenchmark {
         for (int a = 0; a < BATCH; a++) {
             for (int b = 0; b < BATCH; b++) {
                 float g = logits[a * BATCH + b] * 1e-3f;
-                DenseOps.axpy(g, i, b * DIM, du, a * DIM, DIM);
-                DenseOps.axpy(g, u, a * DIM, di, b * DIM, DIM);
+                Vectors.axpy(g, i, b * DIM, du, a * DIM, DIM);
+                Vectors.axpy(g, u, a * DIM, di, b * DIM, DIM);
             }
         }
         return du[0] + di[0] + towerBackward(p.userIn, p.towerInput, p.w1u, p.w2u, du)
@@ -184,11 +185,11 @@ public class AttentionBenchmark {
         float[] h = new float[BATCH * 128];
         float[] out = new float[BATCH * DIM];
         for (int b = 0; b < BATCH; b++) {
-            DenseOps.matVec(w1, 0, 128, width, in, b * width, h, b * 128);
+            DenseLayers.matVec(w1, 0, 128, width, in, b * width, h, b * 128);
             for (int j = 0; j < 128; j++) {
                 h[b * 128 + j] = Math.max(0f, h[b * 128 + j]);
             }
-            DenseOps.matVec(w2, 0, DIM, 128, h, b * 128, out, b * DIM);
+            DenseLayers.matVec(w2, 0, DIM, 128, h, b * 128, out, b * DIM);
         }
         return out;
     }
@@ -200,17 +201,17 @@ public class AttentionBenchmark {
         float[] g1 = new float[w1.length];
         float[] g2 = new float[w2.length];
         for (int b = 0; b < BATCH; b++) {
-            DenseOps.matVec(w1, 0, 128, width, in, b * width, h, b * 128); // recompute activations
+            DenseLayers.matVec(w1, 0, 128, width, in, b * width, h, b * 128); // recompute activations
             java.util.Arrays.fill(dh, 0f);
-            DenseOps.outerAdd(g2, 0, DIM, 128, dOut, b * DIM, h, b * 128);
-            DenseOps.matTVecAdd(w2, 0, DIM, 128, dOut, b * DIM, dh, 0);
+            DenseLayers.outerAdd(g2, 0, DIM, 128, dOut, b * DIM, h, b * 128);
+            DenseLayers.matTVecAdd(w2, 0, DIM, 128, dOut, b * DIM, dh, 0);
             for (int j = 0; j < 128; j++) {
                 if (h[b * 128 + j] <= 0) {
                     dh[j] = 0f;
                 }
             }
-            DenseOps.outerAdd(g1, 0, 128, width, dh, 0, in, b * width);
-            DenseOps.matTVecAdd(w1, 0, 128, width, dh, 0, dIn, 0);
+            DenseLayers.outerAdd(g1, 0, 128, width, dh, 0, in, b * width);
+            DenseLayers.matTVecAdd(w1, 0, 128, width, dh, 0, dIn, 0);
         }
         return g1[0] + g2[0] + dIn[0];
     }

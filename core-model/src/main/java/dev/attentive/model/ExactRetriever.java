@@ -6,6 +6,9 @@ import dev.attentive.api.ItemFilter;
 import dev.attentive.api.ItemId;
 import dev.attentive.api.Retriever;
 import dev.attentive.api.ScoredItem;
+import dev.attentive.kernels.PanelScorer;
+import dev.attentive.kernels.TopK;
+import dev.attentive.kernels.Vectors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -18,7 +21,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Brute-force retrieval over a contiguous matrix of item vectors stored in panels of
- * {@link Kernels#PANEL} items ({@code dim x PANEL} floats each, dimension-major). Searches share a
+ * {@link PanelScorer#WIDTH} items ({@code dim x PANEL} floats each, dimension-major). Searches share a
  * read lock; updates take the write lock, so a search sees the catalogue before or after an update,
  * never half of it. Removal moves the last row into the hole, keeping the matrix contiguous.
  *
@@ -57,8 +60,8 @@ final class ExactRetriever implements Retriever {
     private static final class Scratch {
         final TopK top = new TopK(16);
         final TopK approximate = new TopK(16);
-        private float[] estimates = new float[Kernels.PANEL];
-        private int[] candidates = new int[Kernels.PANEL];
+        private float[] estimates = new float[PanelScorer.WIDTH];
+        private int[] candidates = new int[PanelScorer.WIDTH];
         private int[] rows = new int[16];
         private float[] scores = new float[16];
 
@@ -228,9 +231,9 @@ final class ExactRetriever implements Retriever {
             approximate.reset(k);
             float[] estimates = scratch.estimates(roundUp(Math.max(1, size)));
             int[] candidates = scratch.candidates;
-            for (int start = 0; start < size; start += Kernels.PANEL) {
-                float max = Kernels.scorePanelInt8(query, dim, codes, start * dim, scales, estimates, start);
-                int end = Math.min(start + Kernels.PANEL, size);
+            for (int start = 0; start < size; start += PanelScorer.WIDTH) {
+                float max = PanelScorer.scoreInt8(query, dim, codes, start * dim, scales, estimates, start);
+                int end = Math.min(start + PanelScorer.WIDTH, size);
                 if (!approximate.full()) {
                     for (int row = start; row < end; row++) {
                         float e = estimates[row];
@@ -245,7 +248,7 @@ final class ExactRetriever implements Retriever {
                 if (!(max > approximate.threshold())) {
                     continue;
                 }
-                int above = Kernels.collectAtLeast(estimates, start, end, Math.nextUp(approximate.threshold()),
+                int above = Vectors.collectAtLeast(estimates, start, end, Math.nextUp(approximate.threshold()),
                         candidates);
                 for (int i = 0; i < above; i++) {
                     int row = candidates[i];
@@ -266,7 +269,7 @@ final class ExactRetriever implements Retriever {
                 double margin = Math.sqrt(qNorm) * (1 + 1e-6) * errorBound;
                 cut = Math.nextDown((float) ((double) approximate.threshold() - 2 * margin));
             }
-            int count = Kernels.collectAtLeast(estimates, 0, size, cut, candidates);
+            int count = Vectors.collectAtLeast(estimates, 0, size, cut, candidates);
             TopK top = scratch.top;
             top.reset(k);
             int eligibleCount = 0;
@@ -315,7 +318,7 @@ final class ExactRetriever implements Retriever {
             float s1 = 0f;
             float s2 = 0f;
             float s3 = 0f;
-            for (int d = 0, step = 0; d < dim; d++, step += Kernels.PANEL) {
+            for (int d = 0, step = 0; d < dim; d++, step += PanelScorer.WIDTH) {
                 float q = query[d];
                 s0 = Math.fma(q, matrix[o0 + step], s0);
                 s1 = Math.fma(q, matrix[o1 + step], s1);
@@ -330,7 +333,7 @@ final class ExactRetriever implements Retriever {
         for (; i < count; i++) {
             int o = panelOffset(rowList[i]);
             float s = 0f;
-            for (int d = 0, step = 0; d < dim; d++, step += Kernels.PANEL) {
+            for (int d = 0, step = 0; d < dim; d++, step += PanelScorer.WIDTH) {
                 s = Math.fma(query[d], matrix[o + step], s);
             }
             out[i] = s;
@@ -339,7 +342,7 @@ final class ExactRetriever implements Retriever {
 
     /** The position of component 0 of a row in the panel layout. */
     private int panelOffset(int row) {
-        return (row / Kernels.PANEL) * Kernels.PANEL * dim + row % Kernels.PANEL;
+        return (row / PanelScorer.WIDTH) * PanelScorer.WIDTH * dim + row % PanelScorer.WIDTH;
     }
 
     @Override
@@ -361,12 +364,12 @@ final class ExactRetriever implements Retriever {
     }
 
     private static int roundUp(int rows) {
-        return (rows + Kernels.PANEL - 1) / Kernels.PANEL * Kernels.PANEL;
+        return (rows + PanelScorer.WIDTH - 1) / PanelScorer.WIDTH * PanelScorer.WIDTH;
     }
 
     /** The position of component d of a row in the panel layout. */
     private int at(int row, int d) {
-        return (row / Kernels.PANEL) * Kernels.PANEL * dim + d * Kernels.PANEL + row % Kernels.PANEL;
+        return (row / PanelScorer.WIDTH) * PanelScorer.WIDTH * dim + d * PanelScorer.WIDTH + row % PanelScorer.WIDTH;
     }
 
     /**
@@ -403,7 +406,7 @@ final class ExactRetriever implements Retriever {
 
     private void append(IndexedItem item) {
         if (size == ids.length) {
-            int capacity = roundUp(Math.max(Kernels.PANEL, ids.length * 2));
+            int capacity = roundUp(Math.max(PanelScorer.WIDTH, ids.length * 2));
             matrix = Arrays.copyOf(matrix, capacity * dim);
             codes = Arrays.copyOf(codes, capacity * dim);
             scales = Arrays.copyOf(scales, capacity);

@@ -1,5 +1,10 @@
 package dev.attentive.model;
 
+import dev.attentive.kernels.Gemm;
+import dev.attentive.kernels.ParallelFor;
+import dev.attentive.kernels.Softmax;
+import dev.attentive.kernels.Vectors;
+
 /**
  * Sampled softmax over the batch's items (and optional extra negatives) with temperature, logQ
  * correction and removal of accidental hits.
@@ -12,7 +17,7 @@ package dev.attentive.model;
  * item as row i's positive, other than the positive itself, is an accidental hit and is left out of
  * row i's softmax. The loss is the mean over rows of {@code -log softmax_i(i)}.
  *
- * <p>Not thread safe; the row-parallel parts run on the given {@link Workers} and are
+ * <p>Not thread safe; the row-parallel parts run on the given {@link ParallelFor} and are
  * deterministic.
  */
 final class InBatchSoftmaxLoss {
@@ -71,9 +76,9 @@ final class InBatchSoftmaxLoss {
      * @param scale {@code 1 / temperature}
      */
     static Result compute(float[] users, int batch, float[] candidates, int n, int dim, int[] candidateItems,
-            float[] correction, float scale, Workers workers) {
+            float[] correction, float scale, ParallelFor workers) {
         float[] logits = new float[batch * n];
-        workers.range(batch, (from, to) -> Kernels.gemmNT(to - from, n, dim, users, from * dim, dim, candidates, 0,
+        workers.range(batch, (from, to) -> Gemm.gemmNT(to - from, n, dim, users, from * dim, dim, candidates, 0,
                 dim, logits, from * n, n, false));
         double[] rowLoss = new double[batch];
         float invBatch = 1f / batch;
@@ -82,16 +87,16 @@ final class InBatchSoftmaxLoss {
             for (int i = from; i < to; i++) {
                 int off = i * n;
                 // The max includes accidental hits: it only shifts the exponent, any bound works.
-                float max = Kernels.affineMax(logits, off, n, scale, correction);
+                float max = Softmax.affineMax(logits, off, n, scale, correction);
                 if (accidental[i] != null) {
                     for (int j : accidental[i]) {
                         logits[off + j] = Float.NEGATIVE_INFINITY;
                     }
                 }
                 float positiveLogit = logits[off + i];
-                float sum = Kernels.expShifted(logits, off, n, max);
+                float sum = Softmax.expShifted(logits, off, n, max);
                 rowLoss[i] = Math.log(sum) + max - positiveLogit;
-                Kernels.scale(logits, off, n, invBatch / sum);
+                Vectors.scale(logits, off, n, invBatch / sum);
                 logits[off + i] -= invBatch;
             }
         });
@@ -104,9 +109,9 @@ final class InBatchSoftmaxLoss {
         // logits now hold G = d loss / d z. d loss / d dot = scale * G.
         float[] gradUsers = new float[batch * dim];
         float[] gradCandidates = new float[n * dim];
-        workers.range(batch, (from, to) -> Kernels.gemmNN(to - from, dim, n, logits, from * n, n, candidates, 0, dim,
+        workers.range(batch, (from, to) -> Gemm.gemmNN(to - from, dim, n, logits, from * n, n, candidates, 0, dim,
                 gradUsers, from * dim, dim, false));
-        workers.range(n, (from, to) -> Kernels.gemmTN(to - from, dim, batch, logits, from, n, users, 0, dim,
+        workers.range(n, (from, to) -> Gemm.gemmTN(to - from, dim, batch, logits, from, n, users, 0, dim,
                 gradCandidates, from * dim, dim, false));
         // d loss / d log(scale) = sum_ij G_ij * scale * dot_ij = sum_i u_i . (scale * sum_j G_ij v_j).
         double gradLogScale = 0;

@@ -3,13 +3,14 @@ package dev.attentive.model;
 import dev.attentive.api.Gradients;
 import dev.attentive.api.Parameter;
 import dev.attentive.api.Tower;
+import dev.attentive.kernels.Gemm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
- * A multi-layer perceptron over row-major batches, on the blocked GEMMs of {@link Kernels}.
+ * A multi-layer perceptron over row-major batches, on the blocked GEMMs of {@link Gemm}.
  * Parameters per layer {@code l}: {@code layer<l>.weight [in, out]} (row-major, x.W), {@code layer<l>.bias [out]},
  * and with layer norm {@code layer<l>.gain [out]} and {@code layer<l>.shift [out]} on hidden layers.
  * Forward passes are independent; thread safe for concurrent forwards.
@@ -109,7 +110,7 @@ final class MlpTower implements Tower {
             int fi = widths[l];
             int fo = widths[l + 1];
             float[] z = new float[batch * fo];
-            Kernels.gemmNN(batch, fo, fi, acts[l], 0, fi, weights[l].values(), 0, fo, z, 0, fo, false);
+            Gemm.gemmNN(batch, fo, fi, acts[l], 0, fi, weights[l].values(), 0, fo, z, 0, fo, false);
             float[] b = biases[l].values();
             for (int r = 0; r < batch; r++) {
                 int o = r * fo;
@@ -239,12 +240,12 @@ final class MlpTower implements Tower {
                     gb[j] += grad[o + j];
                 }
             }
-            Kernels.gemmTN(fi, fo, batch, p.acts[l], 0, fi, grad, 0, fo, gradients.of(weights[l]), 0, fo, true);
+            Gemm.gemmTN(fi, fo, batch, p.acts[l], 0, fi, grad, 0, fo, gradients.of(weights[l]), 0, fo, true);
             if (l == 0) {
-                Kernels.gemmNT(batch, fi, fo, grad, 0, fo, weights[l].values(), 0, fo, gradInput, 0, fi, true);
+                Gemm.gemmNT(batch, fi, fo, grad, 0, fo, weights[l].values(), 0, fo, gradInput, 0, fi, true);
             } else {
                 float[] next = new float[batch * fi];
-                Kernels.gemmNT(batch, fi, fo, grad, 0, fo, weights[l].values(), 0, fo, next, 0, fi, false);
+                Gemm.gemmNT(batch, fi, fo, grad, 0, fo, weights[l].values(), 0, fo, next, 0, fi, false);
                 grad = next;
             }
         }

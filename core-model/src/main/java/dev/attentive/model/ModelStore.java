@@ -13,6 +13,7 @@ import dev.attentive.api.spi.Configs;
 import dev.attentive.api.spi.Provider;
 import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.UnknownProviderException;
+import dev.attentive.kernels.Vectors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,7 +60,7 @@ final class ModelStore {
     static void save(TwoTowerModel model, Path dir) throws IOException {
         Map<String, Parameter> params = model.namedParameters();
         for (var e : params.entrySet()) {
-            if (!Kernels.allFinite(e.getValue().values(), e.getValue().size())) {
+            if (!Vectors.allFinite(e.getValue().values(), e.getValue().size())) {
                 throw new IllegalArgumentException("Parameter " + e.getKey() + " is not finite: the model diverged "
                         + "and is not written");
             }

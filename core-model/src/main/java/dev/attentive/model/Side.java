@@ -4,6 +4,7 @@ import dev.attentive.api.Attention;
 import dev.attentive.api.Gradients;
 import dev.attentive.api.Parameter;
 import dev.attentive.api.Tower;
+import dev.attentive.kernels.Vectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -128,7 +129,7 @@ final class Side {
                 float[] table = tables[f].values();
                 int out = (b * fc + f) * dim;
                 for (int i = from; i < to; i++) {
-                    Kernels.axpy(e.weights()[i], table, e.rows()[i] * dim, x, out, dim);
+                    Vectors.axpy(e.weights()[i], table, e.rows()[i] * dim, x, out, dim);
                 }
             }
         }
@@ -216,7 +217,7 @@ final class Side {
                 continue;
             }
             for (int i = 0; i < len; i++) {
-                Kernels.axpy(w, table, h[i] * dim, pooled, b * dim, dim);
+                Vectors.axpy(w, table, h[i] * dim, pooled, b * dim, dim);
             }
         }
         return new MeanAttention.MeanPass(batch, pooled, weights);
@@ -262,7 +263,7 @@ final class Side {
                 // rows sharing a history array sum their gradients first and scatter once.
                 float[] summed = new float[batch * dim];
                 for (int b = 0; b < batch; b++) {
-                    Kernels.axpy(1f, gradFields, (b * fc + tableFields) * dim, summed, p.historyFirst[b] * dim, dim);
+                    Vectors.axpy(1f, gradFields, (b * fc + tableFields) * dim, summed, p.historyFirst[b] * dim, dim);
                 }
                 for (int b = 0; b < batch; b++) {
                     int[] h = p.histories[b];

@@ -6,6 +6,8 @@ import dev.attentive.api.Parameter;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.spi.EpochStats;
 import dev.attentive.api.spi.TrainingContext;
+import dev.attentive.kernels.ParallelFor;
+import dev.attentive.kernels.Vectors;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -98,7 +100,7 @@ final class Trainer {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        try (Workers workers = new Workers(Math.min(2, context.threads()))) {
+        try (ParallelFor workers = new ParallelFor(Math.min(2, context.threads()), "attentive-train")) {
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
                 for (int i = n - 1; i > 0; i--) {
@@ -180,7 +182,7 @@ final class Trainer {
                 }
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
                 for (Parameter p : all) {
-                    if (!Kernels.allFinite(p.values(), p.size())) {
+                    if (!Vectors.allFinite(p.values(), p.size())) {
                         throw new IllegalStateException("Training diverged at step " + optimizer.step() + " (epoch "
                                 + epoch + "): parameter " + p.name() + " is not finite. No model was produced; "
                                 + "lower lr (now " + config.lr() + ") or set clipNorm");

@@ -16,6 +16,7 @@ import dev.attentive.api.ScoredItem;
 import dev.attentive.api.Similarity;
 import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.RetrieverSpec;
+import dev.attentive.kernels.Vectors;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -202,8 +203,8 @@ final class TwoTowerRecommender implements Recommender {
                 }
                 // Pooling into the field space: field f enters as w_f x_f. Concatenation: x_f fills block f.
                 double share = pooled == dim
-                        ? w[f] * (double) Kernels.dot(g, 0, userPass.fieldVectors, f * dim, dim)
-                        : Kernels.dot(g, f * dim, userPass.fieldVectors, f * dim, dim);
+                        ? w[f] * (double) Vectors.dot(g, 0, userPass.fieldVectors, f * dim, dim)
+                        : Vectors.dot(g, f * dim, userPass.fieldVectors, f * dim, dim);
                 contributions.add(new Explanation.Weight(userNames.get(f), share));
                 sum += share;
             }

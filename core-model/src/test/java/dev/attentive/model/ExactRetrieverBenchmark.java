@@ -7,6 +7,7 @@ import dev.attentive.api.ItemId;
 import dev.attentive.api.Retriever;
 import dev.attentive.api.ScoredItem;
 import dev.attentive.api.spi.RetrieverSpec;
+import dev.attentive.kernels.PanelScorer;
 import dev.attentive.testkit.Seeds;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,12 +58,12 @@ public class ExactRetrieverBenchmark {
         }
         retriever = new ExactRetrieverProvider().create(new ExactRetrieverProvider.Config(), RetrieverSpec.of(64));
         retriever.index(catalogue);
-        int padded = (items + Kernels.PANEL - 1) / Kernels.PANEL * Kernels.PANEL;
+        int padded = (items + PanelScorer.WIDTH - 1) / PanelScorer.WIDTH * PanelScorer.WIDTH;
         panels = new float[padded * 64];
         for (int i = 0; i < items; i++) {
             float[] v = catalogue.get(i).vector();
             for (int d = 0; d < 64; d++) {
-                panels[(i / Kernels.PANEL) * Kernels.PANEL * 64 + d * Kernels.PANEL + i % Kernels.PANEL] = v[d];
+                panels[(i / PanelScorer.WIDTH) * PanelScorer.WIDTH * 64 + d * PanelScorer.WIDTH + i % PanelScorer.WIDTH] = v[d];
             }
         }
         codes = new byte[padded * 64];
@@ -79,15 +80,15 @@ public class ExactRetrieverBenchmark {
     }
 
     private float[] panels;
-    private final float[] block = new float[Kernels.PANEL];
+    private final float[] block = new float[PanelScorer.WIDTH];
 
     /** The panel kernel alone over the same catalogue layout (no top-k): the floor of {@link #top10}. */
     @Benchmark
     public float scoreOnly() {
         next = (next + 1) & 63;
         float m = Float.NEGATIVE_INFINITY;
-        for (int off = 0; off < panels.length; off += 64 * Kernels.PANEL) {
-            m = Math.max(m, Kernels.scorePanel(queries[next], 64, panels, off, block));
+        for (int off = 0; off < panels.length; off += 64 * PanelScorer.WIDTH) {
+            m = Math.max(m, PanelScorer.score(queries[next], 64, panels, off, block));
         }
         return m;
     }
@@ -101,8 +102,8 @@ public class ExactRetrieverBenchmark {
     public float int8Only() {
         next = (next + 1) & 63;
         float m = Float.NEGATIVE_INFINITY;
-        for (int start = 0; start < scales.length; start += Kernels.PANEL) {
-            m = Math.max(m, Kernels.scorePanelInt8(queries[next], 64, codes, start * 64, scales, estimates, start));
+        for (int start = 0; start < scales.length; start += PanelScorer.WIDTH) {
+            m = Math.max(m, PanelScorer.scoreInt8(queries[next], 64, codes, start * 64, scales, estimates, start));
         }
         return m;
     }

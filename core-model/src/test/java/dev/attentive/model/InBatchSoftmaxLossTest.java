@@ -3,14 +3,15 @@ package dev.attentive.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.attentive.kernels.ParallelFor;
 import dev.attentive.testkit.GradientCheck;
 import dev.attentive.testkit.Seeds;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 class InBatchSoftmaxLossTest {
-    private static final Workers ONE = new Workers(1);
-    private static final Workers TWO = new Workers(2);
+    private static final ParallelFor ONE = new ParallelFor(1, "test");
+    private static final ParallelFor TWO = new ParallelFor(2, "test");
 
     @AfterAll
     static void stop() {

@@ -13,6 +13,8 @@ import dev.attentive.api.Interaction;
 import dev.attentive.api.ItemId;
 import dev.attentive.api.Parameter;
 import dev.attentive.api.UserId;
+import dev.attentive.kernels.ParallelFor;
+import dev.attentive.kernels.Vectors;
 import dev.attentive.testkit.GradientCheck;
 import dev.attentive.testkit.Seeds;
 import java.util.ArrayList;
@@ -49,7 +51,7 @@ class SideGradientTest {
     private static final double H0 = 2e-2;
     private static final double TOLERANCE = 1e-3;
     private static final double FLOOR = 0.1;
-    private static final Workers ONE = new Workers(1);
+    private static final ParallelFor ONE = new ParallelFor(1, "test");
 
     /**
      * GradientCheck's comparison ({@code |a - n| / max(|a| + |n|, floor)} against the tolerance, every
@@ -417,7 +419,7 @@ class SideGradientTest {
                     if (mask != null && mask[b * fields + f] == 0) {
                         continue;
                     }
-                    s[f] = Kernels.dot(q, 0, input, (b * fields + f) * dim, dim);
+                    s[f] = Vectors.dot(q, 0, input, (b * fields + f) * dim, dim);
                     max = Math.max(max, s[f]);
                 }
                 if (max == Double.NEGATIVE_INFINITY) {
@@ -434,7 +436,7 @@ class SideGradientTest {
                     if (mask == null || mask[b * fields + f] != 0) {
                         float w = (float) (s[f] / sum);
                         weights[b * fields + f] = w;
-                        Kernels.axpy(w, input, (b * fields + f) * dim, output, b * dim, dim);
+                        Vectors.axpy(w, input, (b * fields + f) * dim, output, b * dim, dim);
                     }
                 }
             }
@@ -451,7 +453,7 @@ class SideGradientTest {
                 double[] gx = new double[fields];
                 double mean = 0;
                 for (int f = 0; f < fields; f++) {
-                    gx[f] = Kernels.dot(gradOutput, b * dim, p.input(), (b * fields + f) * dim, dim);
+                    gx[f] = Vectors.dot(gradOutput, b * dim, p.input(), (b * fields + f) * dim, dim);
                     mean += weights[b * fields + f] * gx[f];
                 }
                 for (int f = 0; f < fields; f++) {
@@ -461,9 +463,9 @@ class SideGradientTest {
                     }
                     float gs = (float) (w * (gx[f] - mean));
                     int in = (b * fields + f) * dim;
-                    Kernels.axpy(w, gradOutput, b * dim, gradFields, in, dim);
-                    Kernels.axpy(gs, q, 0, gradFields, in, dim);
-                    Kernels.axpy(gs, p.input(), in, gq, 0, dim);
+                    Vectors.axpy(w, gradOutput, b * dim, gradFields, in, dim);
+                    Vectors.axpy(gs, q, 0, gradFields, in, dim);
+                    Vectors.axpy(gs, p.input(), in, gq, 0, dim);
                 }
             }
         }

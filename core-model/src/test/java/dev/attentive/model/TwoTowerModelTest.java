@@ -17,6 +17,7 @@ import dev.attentive.api.UserId;
 import dev.attentive.api.spi.EpochStats;
 import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.TrainingContext;
+import dev.attentive.kernels.Vectors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +84,7 @@ class TwoTowerModelTest {
             double toA = 0;
             double toB = 0;
             for (int i = 0; i < 30; i++) {
-                double dot = Kernels.dot(cold, 0, model.itemEmbedding(ItemId.of("i" + i)), 0, cold.length);
+                double dot = Vectors.dot(cold, 0, model.itemEmbedding(ItemId.of("i" + i)), 0, cold.length);
                 if (i % 2 == 0) {
                     toA += dot;
                 } else {

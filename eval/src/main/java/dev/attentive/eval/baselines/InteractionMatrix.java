@@ -4,6 +4,7 @@ import dev.attentive.api.Dataset;
 import dev.attentive.api.Interaction;
 import dev.attentive.api.ItemId;
 import dev.attentive.api.UserId;
+import dev.attentive.kernels.ParallelFor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -115,7 +116,7 @@ final class InteractionMatrix {
     float[] cooccurrence(int threads) {
         int n = items.length;
         float[] c = new float[n * n];
-        Parallel.forRange(n, threads, i -> {
+        ParallelFor.forEach(n, threads, i -> {
             int row = i * n;
             for (int p = itemOffsets[i]; p < itemOffsets[i + 1]; p++) {
                 int u = itemUsers[p];

@@ -5,6 +5,7 @@ import dev.attentive.api.Recommender;
 import dev.attentive.api.spi.ConfigException;
 import dev.attentive.api.spi.ModelProvider;
 import dev.attentive.api.spi.TrainingContext;
+import dev.attentive.kernels.ParallelFor;
 
 /**
  * {@code itemknn}: item-based neighbourhood model as RecBole's ItemKNN. Similarity is the cosine of
@@ -59,7 +60,7 @@ public final class ItemKnnModelProvider implements ModelProvider<ItemKnnModelPro
         int k = Math.min(config.neighbours(), Math.max(1, n - 1));
         int[][] nbr = new int[n][];
         float[][] weight = new float[n][];
-        Parallel.forRange(n, context.threads(), j -> {
+        ParallelFor.forEach(n, context.threads(), j -> {
             // Top-k of column j by similarity, ties to the lower index.
             int[] idx = new int[k];
             float[] val = new float[k];

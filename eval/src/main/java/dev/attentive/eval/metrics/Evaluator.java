@@ -7,6 +7,7 @@ import dev.attentive.api.Recommendation;
 import dev.attentive.api.RecommendationRequest;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.UserId;
+import dev.attentive.kernels.ParallelFor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,10 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.stream.IntStream;
 
 /**
  * Full-catalogue ranking evaluation of any {@link Recommender}: for every user with at least one
@@ -188,7 +186,10 @@ public final class Evaluator {
         }
         double[][] popSum = new double[ks.length][users.size()];
         int top = maxK;
-        Runnable work = () -> IntStream.range(0, users.size()).parallel().forEach(u -> {
+        // Users cost unevenly (history lengths, exclusions), so they are handed out one at a time;
+        // each writes only its own slots (and commutative atomic counts), so the result does not
+        // depend on scheduling.
+        ParallelFor.forEach(users.size(), threads, u -> {
             UserId user = users.get(u);
             Set<ItemId> rel = relevant.get(user);
             Set<ItemId> exclude = masked.getOrDefault(user, Set.of());
@@ -221,20 +222,6 @@ public final class Evaluator {
                 popSum[k][u] = n == 0 ? 0 : pop / n;
             }
         });
-        ForkJoinPool pool = new ForkJoinPool(threads);
-        try {
-            pool.submit(work).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("evaluation interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdown();
-        }
         Map<String, double[]> perUser = new LinkedHashMap<>();
         Map<String, Double> summary = new LinkedHashMap<>();
         for (int k = 0; k < ks.length; k++) {

@@ -1,4 +1,4 @@
-package dev.attentive.model;
+package dev.attentive.kernels;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -66,19 +66,19 @@ public class GemmBenchmark {
 
     @Benchmark
     public float[] nn() {
-        Kernels.gemmNN(m, n, k, a, 0, k, b, 0, n, c, 0, n, false);
+        Gemm.gemmNN(m, n, k, a, 0, k, b, 0, n, c, 0, n, false);
         return c;
     }
 
     @Benchmark
     public float[] nt() {
-        Kernels.gemmNT(m, n, k, a, 0, k, bt, 0, k, c, 0, n, false);
+        Gemm.gemmNT(m, n, k, a, 0, k, bt, 0, k, c, 0, n, false);
         return c;
     }
 
     @Benchmark
     public float[] tn() {
-        Kernels.gemmTN(m, n, k, at, 0, m, b, 0, n, c, 0, n, false);
+        Gemm.gemmTN(m, n, k, at, 0, m, b, 0, n, c, 0, n, false);
         return c;
     }
 }
