@@ -1,17 +1,15 @@
 /**
- * Attentive's evaluation harness: datasets and loaders, filters and splits, metrics, baselines (as
- * model providers), the experiment runner, reports and the command line.
+ * Attentive's evaluation harness as a library: datasets and loaders, cleaning and profiles, filters
+ * and splits, metrics and significance, baselines (as model providers), and the experiment runner
+ * with its {@code results.json}. No command line, plots or reports: those are the application's
+ * ({@code dev.attentive.examples}).
  */
 module dev.attentive.eval {
     requires transitive dev.attentive.api;
     requires dev.attentive.kernels;
     requires ejml.core;
     requires ejml.ddense;
-    requires info.picocli;
-    requires org.knowm.xchart;
-    requires java.desktop;
     requires java.net.http;
-    requires java.logging;
     requires tools.jackson.core;
     requires tools.jackson.databind;
     requires tools.jackson.dataformat.yaml;
@@ -27,9 +25,7 @@ module dev.attentive.eval {
     exports dev.attentive.eval.baselines;
     exports dev.attentive.eval.runner;
     exports dev.attentive.eval.profile;
-    exports dev.attentive.eval.cli;
 
-    opens dev.attentive.eval.cli to info.picocli;
     opens dev.attentive.eval.data to tools.jackson.databind;
 
     uses dev.attentive.api.spi.ModelProvider;

@@ -1,10 +1,15 @@
-/** Runnable examples and the {@code attentive} command line. */
+/**
+ * Runnable examples and the {@code attentive} command line, with the evaluation harness's commands,
+ * reports and plots.
+ */
 module dev.attentive.examples {
     requires dev.attentive.api;
     requires dev.attentive.eval;
     requires dev.attentive.model;
     requires dev.attentive.index.lucene;
     requires info.picocli;
+    requires org.knowm.xchart;
+    requires java.desktop;
     requires java.logging;
 
     opens dev.attentive.examples to info.picocli;

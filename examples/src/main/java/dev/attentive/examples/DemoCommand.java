@@ -18,7 +18,7 @@ import dev.attentive.eval.runner.Experiment;
 import dev.attentive.eval.runner.ExperimentResult;
 import dev.attentive.eval.runner.ModelSpec;
 import dev.attentive.eval.runner.Protocol;
-import dev.attentive.eval.runner.Reports;
+import dev.attentive.examples.report.ExperimentReports;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,8 +67,8 @@ final class DemoCommand implements Callable<Integer> {
         Experiment experiment = new Experiment(new Experiment.Config("synthetic", data, Protocol.RECBOLE,
                 ModelSpec.parseList(models), List.of(seed), Double.NaN, 1, threads, true));
         experiment.validateModels();
-        ExperimentResult result = experiment.run(log);
-        Reports.write(result, out);
+        ExperimentResult result = experiment.run(new ExperimentProgress(log));
+        ExperimentReports.write(result, out);
         log.printf("%nWrote %s, report.md and report.html%n%n", out.resolve("results.json"));
 
         serve(data, log, threads);

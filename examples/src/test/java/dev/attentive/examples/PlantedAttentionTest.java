@@ -14,8 +14,6 @@ import dev.attentive.eval.runner.Experiment;
 import dev.attentive.eval.runner.ExperimentResult;
 import dev.attentive.eval.runner.ModelSpec;
 import dev.attentive.eval.runner.Protocol;
-import java.io.PrintStream;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,7 +37,7 @@ class PlantedAttentionTest {
 
         ExperimentResult result = new Experiment(new Experiment.Config("synthetic", data, Protocol.RECBOLE,
                 ModelSpec.parseList(MEAN + "," + ATTENTION), List.of(SEED), Double.NaN, 1, 2, false))
-                .run(new PrintStream(OutputStream.nullOutputStream()));
+                .run();
         double attention = result.meanTest(ATTENTION, "ndcg@10");
         double mean = result.meanTest(MEAN, "ndcg@10");
         System.out.printf("planted: test ndcg@10 attention-pooling %.4f, mean %.4f%n", attention, mean);

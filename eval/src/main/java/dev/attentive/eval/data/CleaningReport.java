@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What {@link Cleaning} changed, with counts. Immutable.
@@ -76,6 +78,15 @@ public record CleaningReport(CleaningPolicy policy, int interactionsIn, int inte
             out.add("  nothing to clean");
         }
         return out;
+    }
+
+    /**
+     * The report as the {@code cleaning.json} document: {@link #toMap()} as indented JSON.
+     *
+     * @return indented JSON
+     */
+    public String toJson() {
+        return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(toMap());
     }
 
     /**

@@ -8,6 +8,12 @@ import dev.attentive.api.FieldSpec;
 import dev.attentive.api.Interaction;
 import dev.attentive.api.ItemId;
 import dev.attentive.api.UserId;
+import dev.attentive.eval.data.CleaningReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +27,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The profile of a dataset. Immutable; build it with {@link #of(Dataset)}.
@@ -238,5 +246,80 @@ public record DatasetProfile(String name, int users, int items, int interactions
                     numeric ? sum / numbers : Double.NaN));
         }
         return out;
+    }
+
+    /**
+     * The profile as the {@code profile.json} document: every statistic (without the per-item and
+     * per-user count lists), rating values as keys ({@code "4"}, {@code "4.5"}), and the cleaning
+     * report's counts under {@code cleaning} when one is given.
+     *
+     * @param cleaning the cleaning report of the profiled data, or null
+     * @return indented JSON
+     */
+    public String toJson(CleaningReport cleaning) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("dataset", name);
+        root.put("users", users);
+        root.put("items", items);
+        root.put("catalogue", catalogue);
+        root.put("interactions", interactions);
+        root.put("distinct_pairs", pairs);
+        root.put("density", density);
+        root.put("sparsity", 1 - density);
+        root.put("long_tail", longTail);
+        root.put("interactions_per_user", activity);
+        root.put("interactions_per_item", popularity);
+        Map<String, Integer> byRating = new LinkedHashMap<>();
+        ratings.forEach((k, v) -> byRating.put(ratingKey(k), v));
+        root.put("ratings", byRating);
+        root.put("time", time);
+        List<Map<String, Object>> fieldMaps = new ArrayList<>();
+        for (FieldProfile f : fields) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("table", f.table());
+            m.put("name", f.name());
+            m.put("type", f.type());
+            m.put("cardinality", f.cardinality());
+            m.put("missing_share", f.missingShare());
+            if (!Double.isNaN(f.mean())) {
+                m.put("min", f.min());
+                m.put("max", f.max());
+                m.put("mean", f.mean());
+            }
+            fieldMaps.add(m);
+        }
+        root.put("fields", fieldMaps);
+        if (cleaning != null) {
+            root.put("cleaning", cleaning.toMap());
+        }
+        return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(root);
+    }
+
+    /**
+     * Writes {@link #toJson(CleaningReport)} to a file (conventionally {@code profile.json}),
+     * creating its folder if needed. The text goes to a temporary sibling first and is moved into
+     * place, so a failure never leaves a half-written file; an existing file is replaced.
+     *
+     * @param file the file to write
+     * @param cleaning the cleaning report of the profiled data, or null
+     * @throws UncheckedIOException when the file cannot be written
+     */
+    public void writeJson(Path file, CleaningReport cleaning) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(tmp, toJson(cleaning));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the profile to " + file, e);
+        }
+    }
+
+    /** A rating as a JSON key: whole numbers without a fraction ({@code 4}), others as they are ({@code 4.5}). */
+    private static String ratingKey(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 }

@@ -14,7 +14,6 @@ import dev.attentive.eval.metrics.Evaluator;
 import dev.attentive.eval.metrics.Significance;
 import dev.attentive.eval.split.Filters;
 import dev.attentive.eval.split.Split;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -173,12 +172,22 @@ public final class Experiment {
     }
 
     /**
-     * Runs the experiment.
+     * Runs the experiment quietly.
      *
-     * @param log where the table and progress are printed
      * @return the results
      */
-    public ExperimentResult run(PrintStream log) {
+    public ExperimentResult run() {
+        return run(ExperimentListener.NONE);
+    }
+
+    /**
+     * Runs the experiment, reporting its progress to a listener.
+     *
+     * @param listener told about filtering, each seed's split, epochs, grid points and scored models
+     * @return the results
+     */
+    public ExperimentResult run(ExperimentListener listener) {
+        Objects.requireNonNull(listener, "listener");
         validateModels();
         Dataset data = prepare();
         Set<Object> users = new HashSet<>();
@@ -187,8 +196,7 @@ public final class Experiment {
             users.add(i.user());
             items.add(i.item());
         }
-        log.printf(Locale.ROOT, "%s after filtering: %,d users, %,d items, %,d interactions%n", config.datasetName(),
-                users.size(), items.size(), data.interactions().size());
+        listener.filtered(config.datasetName(), users.size(), items.size(), data.interactions().size());
         Map<String, List<ExperimentResult.SeedResult>> bySeed = new LinkedHashMap<>();
         Map<String, Map<String, double[]>> perUserPooled = new LinkedHashMap<>();
         ExperimentResult.SplitSizes sizes = null;
@@ -207,10 +215,8 @@ public final class Experiment {
             Evaluator testEval = config.sampledNegatives() > 0 ? testFull.sampled(config.sampledNegatives(), seed) : testFull;
             Evaluator validEval = config.sampledNegatives() > 0 ? validFull.sampled(config.sampledNegatives(), seed) : validFull;
             boolean hasValid = !split.valid().interactions().isEmpty();
-            log.printf(Locale.ROOT, "seed %d: train %,d, valid %,d, test %,d%n", seed, split.train().interactions().size(),
-                    split.valid().interactions().size(), split.test().interactions().size());
-            log.printf(Locale.ROOT, "  %-28s %9s %9s %9s %9s %8s %8s  %s%n", "model", "recall@10", "ndcg@10", "mrr@10",
-                    "hit@10", "train s", "eval s", "params");
+            listener.seedStarted(seed, split.train().interactions().size(), split.valid().interactions().size(),
+                    split.test().interactions().size());
             for (ModelSpec spec : config.models()) {
                 ModelProvider<?> provider = registry.get(spec.name());
                 ExperimentResult.SeedResult best = null;
@@ -223,8 +229,7 @@ public final class Experiment {
                             r -> hasValid ? validEval.evaluate(r, split.valid(), null).get("ndcg@10") : Double.NaN,
                             (EpochStats s) -> {
                                 ips.add(s.interactionsPerSecond());
-                                log.printf(Locale.ROOT, "    %s epoch %d loss %.4f%s%n", spec.name(), s.epoch(), s.loss(),
-                                        Double.isNaN(s.validation()) ? "" : String.format(Locale.ROOT, " valid ndcg@10 %.4f", s.validation()));
+                                listener.epoch(spec, s);
                             });
                     long t0 = System.nanoTime();
                     Recommender model = provider.train(split.train(), combo, context);
@@ -234,7 +239,7 @@ public final class Experiment {
                             ? validEval.evaluate(model, split.valid(), null).summary() : Map.of();
                     double score = valid.getOrDefault("ndcg@10", Double.NaN);
                     if (grid.size() > 1) {
-                        log.printf(Locale.ROOT, "    %s %s: valid ndcg@10 %.4f (%.1f s)%n", spec.name(), combo, score, trainSeconds);
+                        listener.gridPointScored(spec, combo, score, trainSeconds);
                     }
                     if (best == null || score > best.valid().getOrDefault("ndcg@10", Double.NEGATIVE_INFINITY)) {
                         if (bestModel != null) {
@@ -257,10 +262,7 @@ public final class Experiment {
                 for (String metric : COMPARED) {
                     pooled.merge(metric, test.values(metric), Experiment::concat);
                 }
-                log.printf(Locale.ROOT, "  %-28s %9.4f %9.4f %9.4f %9.4f %8.1f %8.2f  %s%s%n", spec.label(),
-                        test.get("recall@10"), test.get("ndcg@10"), test.get("mrr@10"), test.get("hit@10"),
-                        best.trainSeconds(), test.seconds(), best.params(),
-                        grid.size() > 1 ? String.format(Locale.ROOT, " (grid of %d: %.1f s)", grid.size(), gridSeconds) : "");
+                listener.modelScored(spec, done, grid.size(), gridSeconds);
             }
         }
         List<ExperimentResult.ComparisonResult> comparisons = new ArrayList<>();

@@ -1,5 +1,10 @@
 package dev.attentive.eval.runner;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -183,6 +188,28 @@ public record ExperimentResult(String dataset, String protocol, List<Long> seeds
             o.put("wilcoxon_p", c.wilcoxonP());
         }
         return mapper.writeValueAsString(root);
+    }
+
+    /**
+     * Writes {@link #toJson()} to a file (conventionally {@code results.json}), creating its folder if
+     * needed. The text goes to a temporary sibling first and is moved into place, so a failure never
+     * leaves a half-written file; an existing file is replaced.
+     *
+     * @param file the file to write
+     * @throws UncheckedIOException when the file cannot be written
+     */
+    public void writeJson(Path file) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(tmp, toJson());
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write results to " + file, e);
+        }
     }
 
     private static Set<String> keys(List<SeedResult> results, boolean valid) {

@@ -9,10 +9,7 @@ import dev.attentive.api.FieldSpec;
 import dev.attentive.api.Interaction;
 import dev.attentive.api.ItemId;
 import dev.attentive.api.UserId;
-import dev.attentive.eval.cli.EvalMain;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,46 +133,5 @@ class DatasetSpecTest {
         write("events.csv", "user_id,sku,qty,ts,channel\nu1,s1,2,2024-01-02 03:04:05,web\n");
         write("users.tsv", "id\tage\tcity\nu1\t31\tParis\nu1\t32\tLyon\n");
         assertThatThrownBy(() -> DatasetSpec.load(spec)).hasMessageEndingWith("users.tsv:3 field 'id': duplicate id u1; each id must appear once");
-    }
-
-    @Test
-    void evaluateAndProfileAcceptASpec() throws IOException {
-        StringBuilder events = new StringBuilder("user_id,sku,qty,ts,channel\n");
-        StringBuilder users = new StringBuilder("id\tage\tcity\n");
-        StringBuilder items = new StringBuilder();
-        for (int u = 0; u < 40; u++) {
-            users.append("u").append(u).append('\t').append(20 + u).append("\tc").append(u % 3).append('\n');
-            for (int k = 0; k < 12; k++) {
-                int item = (u * 7 + k * 3) % 60;
-                events.append("u").append(u).append(",s").append(item).append(",1,2024-01-01 00:00:").append(String.format("%02d", k))
-                        .append(",web\n");
-            }
-        }
-        for (int i = 0; i < 60; i++) {
-            items.append("s").append(i).append("::t").append(i % 4).append('\n');
-        }
-        write("events.csv", events.toString());
-        write("users.tsv", users.toString());
-        write("items.txt", items.toString());
-        Path spec = write("shop.yaml", YAML);
-        Path out = dir.resolve("out");
-        PrintStream old = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        int evaluate;
-        int profile;
-        try {
-            System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-            evaluate = EvalMain.run("evaluate", "--dataset", "spec:" + spec, "--models", "pop,fm[epochs=1]", "--k-core", "1",
-                    "--out", out.toString(), "--threads", "1");
-            profile = EvalMain.run("profile", "--dataset", "spec:" + spec, "--out", out.resolve("profile").toString());
-        } finally {
-            System.setOut(old);
-        }
-        String text = buffer.toString(StandardCharsets.UTF_8);
-        assertThat(evaluate).as(text).isZero();
-        assertThat(profile).as(text).isZero();
-        assertThat(text).contains("cleaning: 480 interactions in, 480 out", "| item | tags | multi_categorical | 4 |");
-        assertThat(out.resolve("results.json")).isNotEmptyFile();
-        assertThat(out.resolve("cleaning.json")).isNotEmptyFile();
     }
 }

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.attentive.eval.cli.EvalMain;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -135,22 +132,5 @@ class MovieLensFetcherTest {
                 .hasMessage("Unknown MovieLens release 'ml-2m'; valid: ml-100k, ml-1m, ml-latest-small, ml-20m, ml-25m");
         assertThatThrownBy(() -> new MovieLensFetcher(base).fetch("ml-25m", dir, false))
                 .hasMessage("Cannot read the published checksum " + base + "ml-25m.zip.md5: HTTP 404");
-    }
-
-    @Test
-    void fetchCommandUsesTheInjectedBaseUrl() throws Exception {
-        byte[] zip = zip(Map.of("ml-100k/u.data", "1\t2\t5\t881250949\n"));
-        publish("ml-100k", zip, md5(zip));
-        PrintStream old = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        int status;
-        try {
-            System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-            status = EvalMain.run("fetch", "--dataset", "ml-100k", "--data-dir", dir.toString(), "--base-url", base.toString());
-        } finally {
-            System.setOut(old);
-        }
-        assertThat(status).as(buffer.toString(StandardCharsets.UTF_8)).isZero();
-        assertThat(dir.resolve("ml-100k/u.data")).isRegularFile();
     }
 }

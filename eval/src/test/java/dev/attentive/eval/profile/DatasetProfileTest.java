@@ -11,12 +11,8 @@ import dev.attentive.api.FieldSpec;
 import dev.attentive.api.Interaction;
 import dev.attentive.api.ItemId;
 import dev.attentive.api.UserId;
-import dev.attentive.eval.cli.EvalMain;
 import dev.attentive.eval.data.Cleaning;
 import dev.attentive.eval.data.CleaningPolicy;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,47 +77,18 @@ class DatasetProfileTest {
     }
 
     @Test
-    void reportsPinTheTextsAndWritePlots() throws Exception {
+    void jsonHoldsTheStatisticsAndTheCleaning() throws Exception {
         var cleaned = Cleaning.apply(data(), CleaningPolicy.parse("missingNumeric=mean"));
         DatasetProfile p = DatasetProfile.of(cleaned.data());
-        String md = ProfileReports.markdown(p, cleaned.report());
-        assertThat(md).contains("- users: 3\n", "- items: 3 (catalogue 4)\n",
-                "- interactions: 6 (6 distinct user-item pairs)\n",
-                "- sparsity: 33.3333% (density 66.6667%)\n",
-                "- interactions per user: min 1, median 2.0, mean 2.0, p90 3, p99 3, max 3\n",
-                "- long tail: top 1% of items hold 50.0%, top 10% hold 50.0%, top 20% hold 50.0% of interactions;"
-                        + " 33.3% of items hold half; Gini 0.222; 33.3% of items have one interaction\n",
-                "- time: 1970-01-01T00:00:00Z to 1970-01-04T00:00:00Z (83.3% of interactions have a timestamp)\n",
-                "| 4 | 3 | 50.0% |", "| user | age | numeric | 3 | 0.0% | 20.00 | 40.00 | 30.00 |",
-                "missing user.age filled in 2 rows");
-        ProfileReports.write(p, cleaned.report(), out);
-        JsonNode json = JsonMapper.builder().build().readTree(Files.readString(out.resolve("profile.json")));
+        Path file = out.resolve("nested").resolve("profile.json");
+        p.writeJson(file, cleaned.report());
+        JsonNode json = JsonMapper.builder().build().readTree(Files.readString(file));
         assertThat(json.get("users").asInt()).isEqualTo(3);
         assertThat(json.get("ratings").get("4").asInt()).isEqualTo(3);
         assertThat(json.get("long_tail").get("gini").asDouble()).isCloseTo(4.0 / 18, within(1e-12));
         assertThat(json.get("fields").get(2).get("missing_share").asDouble()).isEqualTo(0.5);
         assertThat(json.get("cleaning").get("filled").get("user.age").asInt()).isEqualTo(2);
-        assertThat(Files.readString(out.resolve("profile.html"))).contains("<img src=\"popularity.png\"");
-        for (String png : new String[] {"popularity.png", "activity.png", "ratings.png"}) {
-            assertThat(out.resolve(png)).isNotEmptyFile();
-        }
-    }
-
-    @Test
-    void profileCommandPrintsAndSaves() {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        int status;
-        try {
-            System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-            status = EvalMain.run("profile", "--dataset", "synthetic", "--out", out.toString());
-        } finally {
-            System.setOut(old);
-        }
-        String text = buffer.toString(StandardCharsets.UTF_8);
-        assertThat(status).as(text).isZero();
-        assertThat(text).contains("# Profile of synthetic", "| item | genre | categorical |", "ratings: implicit");
-        assertThat(out.resolve("profile.json")).isNotEmptyFile();
-        assertThat(out.resolve("ratings.png")).doesNotExist();
+        assertThat(JsonMapper.builder().build().readTree(p.toJson(null)).has("cleaning")).isFalse();
+        assertThat(file.resolveSibling("profile.json.tmp")).doesNotExist();
     }
 }

@@ -1,4 +1,4 @@
-package dev.attentive.eval.cli;
+package dev.attentive.examples;
 
 import dev.attentive.api.Dataset;
 import dev.attentive.eval.data.Cleaning;
@@ -8,7 +8,7 @@ import dev.attentive.eval.runner.Experiment;
 import dev.attentive.eval.runner.ExperimentResult;
 import dev.attentive.eval.runner.ModelSpec;
 import dev.attentive.eval.runner.Protocol;
-import dev.attentive.eval.runner.Reports;
+import dev.attentive.examples.report.ExperimentReports;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,18 +18,15 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code evaluate}: trains and scores models on a dataset under a protocol and writes
- * {@code results.json}, {@code report.md} and {@code report.html} (with PNG plots) to {@code --out}.
- * A standalone picocli command with a public no-argument constructor, so that a host CLI can add it
- * as a subcommand.
+ * {@code results.json}, {@code cleaning.json}, {@code report.md} and {@code report.html} (with PNG
+ * plots) to {@code --out}, printing progress as it goes.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Train and score models with full-catalogue ranking; write results.json and reports.")
-public final class EvaluateCommand implements Callable<Integer> {
+final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--dataset", required = true, description = "ml-100k, ml-1m, ml-latest-small, synthetic or spec:FILE")
     String dataset;
 
@@ -70,10 +67,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--no-default-grids", description = "Do not search the built-in grids (ease lambda, itemknn neighbours/shrink)")
     boolean noDefaultGrids;
 
-    /** Creates the command (picocli and host CLIs need a public no-argument constructor). */
-    public EvaluateCommand() {
-    }
-
     @Override
     public Integer call() throws Exception {
         PrintStream log = System.out;
@@ -91,11 +84,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         Experiment experiment = new Experiment(new Experiment.Config(dataset, data, p, specs, seeds, minRating, kCore,
                 threads, !noDefaultGrids, sampled));
         experiment.validateModels();
-        ExperimentResult result = experiment.run(log);
+        ExperimentResult result = experiment.run(new ExperimentProgress(log));
         Path folder = out != null ? out : Path.of("results", Datasets.folderName(dataset));
-        Reports.write(result, folder);
-        Files.writeString(folder.resolve("cleaning.json"), JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
-                .build().writeValueAsString(cleaned.report().toMap()));
+        ExperimentReports.write(result, folder);
+        Files.writeString(folder.resolve("cleaning.json"), cleaned.report().toJson());
         log.println("Wrote " + folder.resolve("results.json") + ", cleaning.json, report.md and report.html");
         return 0;
     }

@@ -1,4 +1,4 @@
-package dev.attentive.eval.cli;
+package dev.attentive.examples;
 
 import dev.attentive.eval.data.MovieLensFetcher;
 import java.net.URI;
@@ -9,12 +9,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code fetch}: downloads a MovieLens release from GroupLens into {@code --data-dir}, verifies the
- * published MD5, unzips it safely and moves it into place only when all went well. A standalone
- * picocli command with a public no-argument constructor, so that a host CLI can add it as a subcommand.
+ * published MD5, unzips it safely and moves it into place only when all went well (the work is the
+ * library's {@link MovieLensFetcher}).
  */
 @Command(name = "fetch", mixinStandardHelpOptions = true,
         description = "Download a MovieLens release (ml-100k, ml-1m, ml-latest-small, ml-20m, ml-25m), verify its checksum, unzip it.")
-public final class FetchCommand implements Callable<Integer> {
+final class FetchCommand implements Callable<Integer> {
     @Option(names = "--dataset", required = true, description = "ml-100k, ml-1m, ml-latest-small, ml-20m or ml-25m")
     String dataset;
 
@@ -27,10 +27,6 @@ public final class FetchCommand implements Callable<Integer> {
 
     @Option(names = "--force", description = "Replace an existing <data-dir>/<dataset>/")
     boolean force;
-
-    /** Creates the command (picocli and host CLIs need a public no-argument constructor). */
-    public FetchCommand() {
-    }
 
     @Override
     public Integer call() {

@@ -1,6 +1,7 @@
-package dev.attentive.eval.runner;
+package dev.attentive.examples.report;
 
 import dev.attentive.eval.metrics.Significance;
+import dev.attentive.eval.runner.ExperimentResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,16 +17,19 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
 /**
- * Writes an experiment's outputs: {@code results.json}, {@code report.md}, {@code report.html} and
- * the PNG plots they show ({@code recall-at-k.png}: mean test Recall@K for K = 1..50;
- * {@code ndcg-at-10.png}: test NDCG@10 per model with a 95% bootstrap interval over users and seeds),
- * drawn with XChart. Stateless and thread safe.
+ * Writes an experiment's outputs: {@code results.json} (through the library's
+ * {@link ExperimentResult#writeJson}), {@code report.md}, {@code report.html} and the PNG plots they
+ * show ({@code recall-at-k.png}: mean test Recall@K for K = 1..50; {@code ndcg-at-10.png}: test
+ * NDCG@10 per model with a 95% bootstrap interval over users and seeds), drawn with XChart. Stateless
+ * and thread safe.
  */
-public final class Reports {
+public final class ExperimentReports {
+    /** The cut-offs of the Recall@K curve: the experiment runner scores test metrics at K = 1..50. */
+    private static final int MAX_K = 50;
     private static final List<String> TABLE = List.of("recall@10", "ndcg@10", "mrr@10", "hit@10", "precision@10",
             "map@10", "coverage@10", "gini@10");
 
-    private Reports() {
+    private ExperimentReports() {
     }
 
     /**
@@ -41,7 +45,7 @@ public final class Reports {
         try {
             Files.createDirectories(folder);
             plots(result, folder);
-            writeAtomically(folder.resolve("results.json"), result.toJson());
+            result.writeJson(folder.resolve("results.json"));
             writeAtomically(folder.resolve("report.md"), markdown(result));
             writeAtomically(folder.resolve("report.html"), html(result));
         } catch (IOException e) {
@@ -49,7 +53,7 @@ public final class Reports {
         }
     }
 
-    static void writeAtomically(Path target, String text) throws IOException {
+    private static void writeAtomically(Path target, String text) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.writeString(tmp, text);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -58,14 +62,14 @@ public final class Reports {
     private static void plots(ExperimentResult r, Path folder) throws IOException {
         XYChart curve = new XYChartBuilder().width(720).height(440).title("Test Recall@K (" + r.dataset() + ", "
                 + r.protocol() + ")").xAxisTitle("K").yAxisTitle("Recall@K").build();
-        double[] ks = new double[Experiment.TEST_KS.length];
+        double[] ks = new double[MAX_K];
         for (int i = 0; i < ks.length; i++) {
-            ks[i] = Experiment.TEST_KS[i];
+            ks[i] = i + 1;
         }
         for (String model : r.models().keySet()) {
             double[] y = new double[ks.length];
             for (int i = 0; i < ks.length; i++) {
-                y[i] = r.meanTest(model, "recall@" + Experiment.TEST_KS[i]);
+                y[i] = r.meanTest(model, "recall@" + (i + 1));
             }
             curve.addSeries(model, ks, y).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
         }

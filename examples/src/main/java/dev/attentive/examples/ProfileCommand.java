@@ -1,11 +1,11 @@
-package dev.attentive.eval.cli;
+package dev.attentive.examples;
 
 import dev.attentive.api.Dataset;
 import dev.attentive.eval.data.Cleaning;
 import dev.attentive.eval.data.CleaningPolicy;
 import dev.attentive.eval.profile.DatasetProfile;
-import dev.attentive.eval.profile.ProfileReports;
 import dev.attentive.eval.runner.Datasets;
+import dev.attentive.examples.report.ProfileReports;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -16,12 +16,11 @@ import picocli.CommandLine.Option;
  * {@code profile}: loads and cleans a dataset, prints its profile (counts, sparsity, popularity long
  * tail, activity per user, rating distribution, time range, each feature's cardinality and missing
  * share) and writes {@code profile.json}, {@code profile.md} and {@code profile.html} with PNG plots
- * to {@code --out}. A standalone picocli command with a public no-argument constructor, so that a host
- * CLI can add it as a subcommand.
+ * to {@code --out}.
  */
 @Command(name = "profile", mixinStandardHelpOptions = true,
         description = "Profile a dataset: counts, sparsity, long tail, activity, ratings, time, features; with plots.")
-public final class ProfileCommand implements Callable<Integer> {
+final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--dataset", required = true, description = "ml-100k, ml-1m, ml-latest-small, synthetic or spec:FILE")
     String dataset;
 
@@ -34,10 +33,6 @@ public final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--clean", defaultValue = "", description = "Cleaning policy settings key=value,..., e.g. "
             + "duplicates=sum-weights,missingRows=drop,missingCategorical=missing-category,missingNumeric=median,activeUserCap=99")
     String clean;
-
-    /** Creates the command (picocli and host CLIs need a public no-argument constructor). */
-    public ProfileCommand() {
-    }
 
     @Override
     public Integer call() {

@@ -1,31 +1,29 @@
-package dev.attentive.eval.profile;
+package dev.attentive.examples.report;
 
 import dev.attentive.eval.data.CleaningReport;
+import dev.attentive.eval.profile.DatasetProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes a {@link DatasetProfile}: {@code profile.json}, {@code profile.md}, {@code profile.html}
- * and the plots they show, drawn with XChart ({@code popularity.png}: interactions per item by
- * popularity rank on log-log axes; {@code activity.png}: a histogram of interactions per user;
- * {@code ratings.png}: the rating distribution, only for explicit data). Every file is written under
- * a temporary name and moved into place. Stateless and thread safe.
+ * Writes a {@link DatasetProfile}: {@code profile.json} (through the library's
+ * {@link DatasetProfile#writeJson}), {@code profile.md}, {@code profile.html} and the plots they
+ * show, drawn with XChart ({@code popularity.png}: interactions per item by popularity rank on
+ * log-log axes; {@code activity.png}: a histogram of interactions per user; {@code ratings.png}: the
+ * rating distribution, only for explicit data). Every file is written under a temporary name and
+ * moved into place. Stateless and thread safe.
  */
 public final class ProfileReports {
     private ProfileReports() {
@@ -44,58 +42,12 @@ public final class ProfileReports {
         try {
             Files.createDirectories(folder);
             plots(profile, folder);
-            writeAtomically(folder.resolve("profile.json"), json(profile, cleaning));
+            profile.writeJson(folder.resolve("profile.json"), cleaning);
             writeAtomically(folder.resolve("profile.md"), markdown(profile, cleaning));
             writeAtomically(folder.resolve("profile.html"), html(profile, cleaning));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the profile to " + folder, e);
         }
-    }
-
-    /**
-     * The profile as JSON (without the per-item and per-user count lists).
-     *
-     * @param p the profile
-     * @param cleaning the cleaning report, or null
-     * @return the JSON text
-     */
-    public static String json(DatasetProfile p, CleaningReport cleaning) {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("dataset", p.name());
-        root.put("users", p.users());
-        root.put("items", p.items());
-        root.put("catalogue", p.catalogue());
-        root.put("interactions", p.interactions());
-        root.put("distinct_pairs", p.pairs());
-        root.put("density", p.density());
-        root.put("sparsity", 1 - p.density());
-        root.put("long_tail", p.longTail());
-        root.put("interactions_per_user", p.activity());
-        root.put("interactions_per_item", p.popularity());
-        Map<String, Integer> ratings = new LinkedHashMap<>();
-        p.ratings().forEach((k, v) -> ratings.put(trim(k), v));
-        root.put("ratings", ratings);
-        root.put("time", p.time());
-        List<Map<String, Object>> fields = new ArrayList<>();
-        for (var f : p.fields()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("table", f.table());
-            m.put("name", f.name());
-            m.put("type", f.type());
-            m.put("cardinality", f.cardinality());
-            m.put("missing_share", f.missingShare());
-            if (!Double.isNaN(f.mean())) {
-                m.put("min", f.min());
-                m.put("max", f.max());
-                m.put("mean", f.mean());
-            }
-            fields.add(m);
-        }
-        root.put("fields", fields);
-        if (cleaning != null) {
-            root.put("cleaning", cleaning.toMap());
-        }
-        return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(root);
     }
 
     private static String trim(double v) {

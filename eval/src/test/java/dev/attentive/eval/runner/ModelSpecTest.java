@@ -1,0 +1,20 @@
+package dev.attentive.eval.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ModelSpecTest {
+    @Test
+    void modelSpecsParseWithOverridesAndGrids() {
+        var specs = ModelSpec.parseList("pop, bpr[dim=32,reg=0.01/0.1] ,two-tower[attention=mean]");
+        assertThat(specs).extracting(ModelSpec::name).containsExactly("pop", "bpr", "two-tower");
+        assertThat(specs.get(1).settings()).containsExactly(Map.entry("dim", "32"), Map.entry("reg", "0.01/0.1"));
+        assertThat(specs.get(1).grid(Map.of("reg", "5", "lr", "1/2"))).hasSize(4);
+        assertThat(specs.get(1).label()).isEqualTo("bpr[dim=32,reg=0.01/0.1]");
+        assertThatThrownBy(() -> ModelSpec.parseList("bpr[dim=32")).hasMessageContaining("Unclosed '['");
+        assertThatThrownBy(() -> ModelSpec.parseList("bpr[dim]")).hasMessageContaining("must be written key=value");
+    }
+}
