@@ -40,6 +40,19 @@ public interface Provider<C extends Record> {
     }
 
     /**
+     * A builder of this provider's config that starts from {@link #defaultConfig()} and sets
+     * settings by name, type-checked, so that a Java caller sets only what it changes:
+     * {@code provider.configBuilder().set("dim", 32).set("attention", "concat-mlp").build()}.
+     * Unknown names and ill-typed values are all reported together by {@link ConfigBuilder#build()}.
+     *
+     * @return a new builder
+     * @since 0.2.0
+     */
+    default ConfigBuilder<C> configBuilder() {
+        return Configs.builder(name(), defaultConfig());
+    }
+
+    /**
      * The version of the state format this provider writes (its parameters' names and shapes for a
      * given config). Saved models record it; a provider bumps it when the layout changes and keeps
      * reading older versions.
