@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 /**
  * Checks that a module's {@code provides} clauses and its {@code META-INF/services} files declare
  * the same providers, so that discovery works alike on the module path and on the class path.
+ *
+ * @since 0.1.0
  */
 public final class ServiceDeclarations {
     private ServiceDeclarations() {

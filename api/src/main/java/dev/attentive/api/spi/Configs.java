@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  * Supported component types: {@code int}, {@code long}, {@code float}, {@code double},
  * {@code boolean}, {@link String}, enums (case-insensitive), and {@code List} of {@link Integer},
  * {@link Double} or {@link String} written comma- or {@code |}-separated. Stateless and thread safe.
+ *
+ * @since 0.1.0
  */
 public final class Configs {
     private Configs() {

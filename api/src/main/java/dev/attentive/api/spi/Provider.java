@@ -9,6 +9,7 @@ import java.util.Map;
  *
  * @param <C> the config record; its components are the settings, its compact constructor validates
  *     them (reporting every problem at once through {@link ConfigException.Problems})
+ * @since 0.1.0
  */
 public interface Provider<C extends Record> {
 
