@@ -22,6 +22,8 @@ import java.util.random.RandomGenerator;
  * </ul>
  * The contract test kit ({@code attentive-testkit}, {@code AttentionContractTest}) checks these and
  * the gradients by finite differences.
+ *
+ * @since 0.1.0
  */
 public interface Attention extends Differentiable {
 
@@ -68,7 +70,11 @@ public interface Attention extends Differentiable {
      */
     void backward(Pass pass, float[] gradOutput, float[] gradFields, Gradients gradients);
 
-    /** The result of one forward pass. */
+    /**
+     * The result of one forward pass.
+     *
+     * @since 0.1.0
+     */
     interface Pass {
         /**
          * The number of rows.

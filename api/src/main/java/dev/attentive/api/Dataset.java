@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param users the user feature table (possibly {@link FeatureTable#empty()})
  * @param items the item feature table (possibly {@link FeatureTable#empty()}); its rows define
  *     the catalogue together with the items that occur in interactions
+ * @since 0.1.0
  */
 public record Dataset(String name, List<Interaction> interactions, FeatureTable<UserId> users,
         FeatureTable<ItemId> items) {

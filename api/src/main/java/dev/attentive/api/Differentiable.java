@@ -6,6 +6,8 @@ import java.util.List;
  * A component with trainable parameters whose backward pass the training loop calls. Its whole
  * learned state is {@link #parameters()}: saving a component is saving those values, and loading is
  * creating the component from the same provider, config and shape, then copying them back.
+ *
+ * @since 0.1.0
  */
 public interface Differentiable {
 

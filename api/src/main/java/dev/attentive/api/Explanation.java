@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param historyItems the most heavily weighted recent items (names are item ids), highest first
  * @param itemFieldWeights the item tower's weight per field, highest first
  * @param contributions each field's share of the score, largest magnitude first
+ * @since 0.1.0
  */
 public record Explanation(List<Weight> userFieldWeights, List<Weight> historyItems,
         List<Weight> itemFieldWeights, List<Weight> contributions) {
@@ -30,6 +31,7 @@ public record Explanation(List<Weight> userFieldWeights, List<Weight> historyIte
      *
      * @param name the field name or item id
      * @param value the weight or contribution
+     * @since 0.1.0
      */
     public record Weight(String name, double value) {
         /** Validates. */

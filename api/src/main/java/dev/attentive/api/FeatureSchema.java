@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
  * The ordered fields of a user or item feature table.
  *
  * @param fields the fields, in a stable order, with unique names
+ * @since 0.1.0
  */
 public record FeatureSchema(List<FieldSpec> fields) {
     /** The schema with no fields. */

@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param <K> the key type, {@link UserId} or {@link ItemId}
  * @param schema the schema of the rows
  * @param rows the rows by id, copied, in insertion order
+ * @since 0.1.0
  */
 public record FeatureTable<K>(FeatureSchema schema, Map<K, Features> rows) {
     /** Validates every row against the schema and copies the rows. */

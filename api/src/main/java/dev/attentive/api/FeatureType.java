@@ -1,6 +1,10 @@
 package dev.attentive.api;
 
-/** The kind of value a feature field holds. */
+/**
+ * The kind of value a feature field holds.
+ *
+ * @since 0.1.0
+ */
 public enum FeatureType {
     /** One value from a vocabulary, such as an occupation or a zip prefix. */
     CATEGORICAL,

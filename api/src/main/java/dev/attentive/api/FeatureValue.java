@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * The value of one feature field for one user or item. A missing value is represented by the
  * field's absence from {@link Features}, never by a sentinel value.
+ *
+ * @since 0.1.0
  */
 public sealed interface FeatureValue {
 
@@ -50,6 +52,7 @@ public sealed interface FeatureValue {
      * One category.
      *
      * @param value the category, not null
+     * @since 0.1.0
      */
     record Categorical(String value) implements FeatureValue {
         /** Validates the value. */
@@ -67,6 +70,7 @@ public sealed interface FeatureValue {
      * Any number of categories, without duplicates being significant.
      *
      * @param values the categories, copied, possibly empty
+     * @since 0.1.0
      */
     record MultiCategorical(List<String> values) implements FeatureValue {
         /** Validates and copies the values. */
@@ -84,6 +88,7 @@ public sealed interface FeatureValue {
      * A real number.
      *
      * @param value a finite number
+     * @since 0.1.0
      */
     record Numeric(double value) implements FeatureValue {
         /** Validates the value. */

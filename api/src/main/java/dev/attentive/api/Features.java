@@ -12,6 +12,7 @@ import java.util.Optional;
  * is missing.
  *
  * @param values the values by field name, copied, in insertion order
+ * @since 0.1.0
  */
 public record Features(Map<String, FeatureValue> values) {
     /** No features. */
@@ -46,7 +47,11 @@ public record Features(Map<String, FeatureValue> values) {
         return new Builder();
     }
 
-    /** Builds a {@link Features} row; not thread safe. */
+    /**
+     * Builds a {@link Features} row; not thread safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private final Map<String, FeatureValue> values = new LinkedHashMap<>();
 

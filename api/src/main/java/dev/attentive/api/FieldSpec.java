@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
  *
  * @param name the field name: letters, digits, {@code _}, {@code -} or {@code .}, starting with a letter
  * @param type the type of its values
+ * @since 0.1.0
  */
 public record FieldSpec(String name, FeatureType type) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");

@@ -8,6 +8,8 @@ import java.util.Map;
  * Gradient accumulators for a set of {@link Parameter}s, one {@code float[]} per parameter of the
  * same length as its values. Backward passes <em>add</em> into these arrays. One instance belongs to
  * one thread; data-parallel training gives each thread its own and sums them.
+ *
+ * @since 0.1.0
  */
 public final class Gradients {
     private final Map<Parameter, float[]> gradients = new IdentityHashMap<>();

@@ -9,6 +9,7 @@ import java.util.Objects;
  * @param id the item id
  * @param vector the item embedding; finite values
  * @param attributes the attributes that filters refer to
+ * @since 0.1.0
  */
 public record IndexedItem(ItemId id, float[] vector, Features attributes) {
     /** Validates. */

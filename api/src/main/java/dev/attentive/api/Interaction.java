@@ -9,6 +9,7 @@ import java.util.Objects;
  * @param item the item
  * @param timestamp seconds since the epoch, or {@link #NO_TIMESTAMP} when the source has no time
  * @param weight the strength of the interaction (a rating, a count, or 1); finite
+ * @since 0.1.0
  */
 public record Interaction(UserId user, ItemId item, long timestamp, float weight) {
     /** The timestamp of an interaction whose source records no time. */

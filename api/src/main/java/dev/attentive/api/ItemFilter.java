@@ -11,6 +11,8 @@ import java.util.Set;
  *
  * <p>A comparison on a field the item does not have never matches. A multi-valued field matches
  * {@link Equals} or {@link In} when any of its values does.
+ *
+ * @since 0.1.0
  */
 public sealed interface ItemFilter {
 
@@ -95,7 +97,11 @@ public sealed interface ItemFilter {
         return new Not(filter);
     }
 
-    /** Keeps every item. */
+    /**
+     * Keeps every item.
+     *
+     * @since 0.1.0
+     */
     enum All implements ItemFilter {
         /** The single instance. */
         INSTANCE;
@@ -111,6 +117,7 @@ public sealed interface ItemFilter {
      *
      * @param field the field name
      * @param value the category
+     * @since 0.1.0
      */
     record Equals(String field, String value) implements ItemFilter {
         /** Validates. */
@@ -134,6 +141,7 @@ public sealed interface ItemFilter {
      *
      * @param field the field name
      * @param values the categories, copied
+     * @since 0.1.0
      */
     record In(String field, Set<String> values) implements ItemFilter {
         /** Validates and copies. */
@@ -158,6 +166,7 @@ public sealed interface ItemFilter {
      * @param field the field name
      * @param min the inclusive lower bound
      * @param max the inclusive upper bound
+     * @since 0.1.0
      */
     record Range(String field, double min, double max) implements ItemFilter {
         /** Validates. */
@@ -180,6 +189,7 @@ public sealed interface ItemFilter {
      * Conjunction.
      *
      * @param filters the filters, copied
+     * @since 0.1.0
      */
     record And(List<ItemFilter> filters) implements ItemFilter {
         /** Copies. */
@@ -202,6 +212,7 @@ public sealed interface ItemFilter {
      * Disjunction.
      *
      * @param filters the filters, copied
+     * @since 0.1.0
      */
     record Or(List<ItemFilter> filters) implements ItemFilter {
         /** Copies. */
@@ -224,6 +235,7 @@ public sealed interface ItemFilter {
      * Negation.
      *
      * @param filter the negated filter
+     * @since 0.1.0
      */
     record Not(ItemFilter filter) implements ItemFilter {
         /** Validates. */

@@ -6,6 +6,7 @@ import java.util.Objects;
  * The identifier of an item, as the host application spells it.
  *
  * @param value the non-blank id
+ * @since 0.1.0
  */
 public record ItemId(String value) implements Comparable<ItemId> {
     /** Validates the id. */

@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param name a name unique within its component, such as {@code "query"} or {@code "layer0.weight"}
  * @param shape the dimensions, row-major; their product is {@code values.length}
  * @param values the values, not copied (the component owns them)
+ * @since 0.1.0
  */
 public record Parameter(String name, int[] shape, float[] values) {
     /** Validates the shape against the values. */

@@ -9,6 +9,7 @@ import java.util.Optional;
  * @param item the item
  * @param score the model's score; higher is better; comparable only within one response
  * @param explanation why, present only when the request asked for it
+ * @since 0.1.0
  */
 public record Recommendation(ItemId item, double score, Optional<Explanation> explanation) {
     /** Validates. */

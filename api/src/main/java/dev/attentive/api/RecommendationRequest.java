@@ -17,6 +17,7 @@ import java.util.Set;
  * @param exclusions items that must not be returned; never null
  * @param excludeSeen whether the items the user interacted with in training are excluded
  * @param explain whether each recommendation carries an {@link Explanation}
+ * @since 0.1.0
  */
 public record RecommendationRequest(UserId userId, Features userFeatures, List<ItemId> recentItems, int k,
         ItemFilter filter, Set<ItemId> exclusions, boolean excludeSeen, boolean explain) {
@@ -64,7 +65,11 @@ public record RecommendationRequest(UserId userId, Features userFeatures, List<I
         return new Builder();
     }
 
-    /** Builds a {@link RecommendationRequest}; not thread safe. */
+    /**
+     * Builds a {@link RecommendationRequest}; not thread safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private UserId user;
         private Features features = Features.NONE;

@@ -5,6 +5,8 @@ import java.util.List;
 /**
  * A trained model that answers recommendation requests. Implementations are safe for concurrent
  * calls from many threads unless they document otherwise.
+ *
+ * @since 0.1.0
  */
 public interface Recommender extends AutoCloseable {
 

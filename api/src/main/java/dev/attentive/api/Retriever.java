@@ -10,6 +10,8 @@ import java.util.Set;
  * <p>Searches are safe to run concurrently with each other and with updates; an update is visible
  * to searches that start after the updating call returns (or after {@link #commit()} for
  * retrievers that document so). Vectors must all have {@link #dimension()} components.
+ *
+ * @since 0.1.0
  */
 public interface Retriever extends AutoCloseable {
 

@@ -7,6 +7,7 @@ import java.util.Objects;
  *
  * @param id the item id
  * @param score the similarity of the item's vector to the query (higher is closer)
+ * @since 0.1.0
  */
 public record ScoredItem(ItemId id, float score) {
     /** Validates. */

@@ -1,6 +1,10 @@
 package dev.attentive.api;
 
-/** How a retriever compares a query vector with item vectors. Higher scores are closer. */
+/**
+ * How a retriever compares a query vector with item vectors. Higher scores are closer.
+ *
+ * @since 0.1.0
+ */
 public enum Similarity {
     /** The dot product of unit vectors (cosine); the two-tower model's embeddings are unit vectors. */
     DOT_PRODUCT,

@@ -9,6 +9,8 @@ import java.util.random.RandomGenerator;
  *
  * <p>{@link #backward} <em>adds</em> into {@code gradInput} and the parameter gradients. Forward
  * passes may run concurrently on different threads; a {@link Pass} belongs to its thread.
+ *
+ * @since 0.1.0
  */
 public interface Tower extends Differentiable {
 
@@ -47,7 +49,11 @@ public interface Tower extends Differentiable {
      */
     void backward(Pass pass, float[] gradOutput, float[] gradInput, Gradients gradients);
 
-    /** The result of one forward pass. */
+    /**
+     * The result of one forward pass.
+     *
+     * @since 0.1.0
+     */
     interface Pass {
         /**
          * The number of rows.

@@ -6,6 +6,7 @@ import java.util.Objects;
  * The identifier of a user, as the host application spells it.
  *
  * @param value the non-blank id
+ * @since 0.1.0
  */
 public record UserId(String value) implements Comparable<UserId> {
     /** Validates the id. */

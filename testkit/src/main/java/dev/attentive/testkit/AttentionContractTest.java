@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * It checks discovery by name, shapes, weights (≥ 0, sum 1, masked fields 0), determinism by seed,
  * gradients of inputs and parameters by finite differences, and the save/load round trip through
  * {@link Attention#parameters()}.
+ *
+ * @since 0.1.0
  */
 public abstract class AttentionContractTest {
 

@@ -9,6 +9,8 @@ import java.util.function.DoubleSupplier;
  * outputs; the derivative is taken by central differences with step {@code eps} on one float value
  * at a time, and compared with the analytic gradient by the relative error
  * {@code |analytic - numeric| / max(|analytic| + |numeric|, floor)}.
+ *
+ * @since 0.1.0
  */
 public final class GradientCheck {
     /** The relative error allowed by default (the foundation issue's bound). */

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Assumptions;
  * the environment variable {@value #ENV} and are skipped, with a message saying so, where it is
  * unset. Every call prints a line {@code [real-data] running …} or {@code [real-data] skipped …} so
  * that CI can count them.
+ *
+ * @since 0.1.0
  */
 public final class RealData {
     /** The environment variable naming the datasets folder. */

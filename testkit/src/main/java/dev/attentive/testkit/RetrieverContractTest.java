@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
  * agreement with a naive brute-force reference on seeded random data — identical for exact
  * retrievers, at least {@link #minimumRecall()} for approximate ones. Extend it and implement
  * {@link #create(RetrieverSpec)}.
+ *
+ * @since 0.1.0
  */
 public abstract class RetrieverContractTest {
 

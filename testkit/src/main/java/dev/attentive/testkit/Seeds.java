@@ -5,6 +5,8 @@ import java.util.SplittableRandom;
 /**
  * Seeded randomized test cases. Each case gets its own seed; a failing case is rethrown with its
  * seed and the property that replays it: {@code -Dattentive.seed=SEED} runs only that seed.
+ *
+ * @since 0.1.0
  */
 public final class Seeds {
     /** The system property that replays one seed. */
@@ -13,7 +15,11 @@ public final class Seeds {
     private Seeds() {
     }
 
-    /** A test body run once per seed. */
+    /**
+     * A test body run once per seed.
+     *
+     * @since 0.1.0
+     */
     @FunctionalInterface
     public interface Case {
         /**

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
  * The contract every {@link TowerProvider} passes. Extend it and return your provider; override
  * {@link #settings()} to test a particular config (dropout is off in these checks because they run
  * with {@code training = false}).
+ *
+ * @since 0.1.0
  */
 public abstract class TowerContractTest {
 

@@ -9,6 +9,7 @@ import java.util.Map;
  * ({@code provides dev.attentive.api.spi.AttentionProvider with ...}).
  *
  * @param <C> the config record
+ * @since 0.1.0
  */
 public interface AttentionProvider<C extends Record> extends Provider<C> {
 

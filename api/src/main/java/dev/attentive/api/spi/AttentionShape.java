@@ -8,6 +8,7 @@ import java.util.List;
  * @param fieldNames the names of the input vectors, in input order ({@code fieldCount} of them);
  *     for attention over recent items, positions such as {@code "recent-0"}
  * @param dim the number of components of each input vector
+ * @since 0.1.0
  */
 public record AttentionShape(List<String> fieldNames, int dim) {
     /** Validates and copies. */

@@ -5,6 +5,8 @@ import java.util.List;
 
 /**
  * A config with one or more problems; the message lists them all, each with the setting and the fix.
+ *
+ * @since 0.1.0
  */
 public final class ConfigException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
@@ -40,6 +42,8 @@ public final class ConfigException extends IllegalArgumentException {
      * p.throwIfAny();
      * }</pre>
      * Not thread safe.
+     *
+     * @since 0.1.0
      */
     public static final class Problems {
         private final String component;

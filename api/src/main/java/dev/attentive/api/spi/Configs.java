@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  * Supported component types: {@code int}, {@code long}, {@code float}, {@code double},
  * {@code boolean}, {@link String}, enums (case-insensitive), and {@code List} of {@link Integer},
  * {@link Double} or {@link String} written comma- or {@code |}-separated. Stateless and thread safe.
+ *
+ * @since 0.1.0
  */
 public final class Configs {
     private Configs() {
@@ -36,38 +38,26 @@ public final class Configs {
      *     problem the config's own constructor reports
      */
     public static <C extends Record> C bind(String component, C defaults, Map<String, String> settings) {
-        @SuppressWarnings("unchecked") // getClass() of a C is a Class<? extends C>; records are final
-        Class<C> type = (Class<C>) defaults.getClass();
-        RecordComponent[] components = type.getRecordComponents();
-        Map<String, RecordComponent> byName = new LinkedHashMap<>();
-        for (RecordComponent c : components) {
-            byName.put(c.getName().toLowerCase(Locale.ROOT), c);
-        }
-        List<String> problems = new ArrayList<>();
-        Object[] args = new Object[components.length];
-        for (int i = 0; i < components.length; i++) {
-            args[i] = read(components[i], defaults);
-        }
-        for (var setting : settings.entrySet()) {
-            RecordComponent c = byName.get(setting.getKey().toLowerCase(Locale.ROOT).replace("_", "").replace("-", ""));
-            if (c == null) {
-                c = byName.get(setting.getKey().toLowerCase(Locale.ROOT));
-            }
-            if (c == null) {
-                problems.add("unknown setting '" + setting.getKey() + "' (valid: "
-                        + Arrays.stream(components).map(RecordComponent::getName).collect(Collectors.joining(", "))
-                        + ")");
-                continue;
-            }
-            try {
-                args[Arrays.asList(components).indexOf(c)] = parse(c.getGenericType(), setting.getValue().trim());
-            } catch (IllegalArgumentException e) {
-                problems.add("setting '" + c.getName() + "' = '" + setting.getValue() + "': " + e.getMessage());
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(component, problems);
-        }
+        return builder(component, defaults).setAll(settings).build();
+    }
+
+    /**
+     * A builder that starts from a config and sets settings one by one, type-checked against the
+     * record's components; {@link Provider#configBuilder()} starts one from a provider's defaults.
+     *
+     * @param component the provider name, for messages
+     * @param start the config whose values the builder starts from
+     * @param <C> the config type
+     * @return the builder
+     * @since 0.2.0
+     */
+    public static <C extends Record> ConfigBuilder<C> builder(String component, C start) {
+        return new ConfigBuilder<>(component, start);
+    }
+
+    /** Calls the canonical constructor, passing the record's own {@link ConfigException} through. */
+    static <C extends Record> C construct(String component, Class<C> type, RecordComponent[] components,
+            Object[] args) {
         try {
             Class<?>[] types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
             Constructor<C> constructor = type.getDeclaredConstructor(types);
@@ -103,7 +93,7 @@ public final class Configs {
         return out;
     }
 
-    private static Object read(RecordComponent c, Record from) {
+    static Object read(RecordComponent c, Record from) {
         try {
             var accessor = c.getAccessor();
             accessor.setAccessible(true);
@@ -113,7 +103,7 @@ public final class Configs {
         }
     }
 
-    private static Object parse(Type type, String value) {
+    static Object parse(Type type, String value) {
         if (type instanceof ParameterizedType p && p.getRawType() == List.class) {
             Type element = p.getActualTypeArguments()[0];
             if (value.isEmpty()) {
@@ -158,9 +148,14 @@ public final class Configs {
                     return constant;
                 }
             }
-            throw new IllegalArgumentException("expected one of " + new TreeSet<>(Arrays.stream(cls.getEnumConstants())
-                    .map(e -> ((Enum<?>) e).name().toLowerCase(Locale.ROOT)).toList()));
+            throw new IllegalArgumentException("expected one of " + enumNames(cls));
         }
         throw new IllegalArgumentException("unsupported setting type " + cls.getName());
+    }
+
+    /** An enum's constants as settings are written: lowercase, sorted, e.g. {@code [gelu, relu]}. */
+    static String enumNames(Class<?> enumType) {
+        return new TreeSet<>(Arrays.stream(enumType.getEnumConstants())
+                .map(e -> ((Enum<?>) e).name().toLowerCase(Locale.ROOT)).toList()).toString();
     }
 }

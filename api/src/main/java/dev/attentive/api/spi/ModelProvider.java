@@ -10,6 +10,7 @@ import java.util.Map;
  * every provider, in {@code META-INF/services} and {@code module-info.java}.
  *
  * @param <C> the config record (its settings are the model's hyper-parameters)
+ * @since 0.1.0
  */
 public interface ModelProvider<C extends Record> extends Provider<C> {
 

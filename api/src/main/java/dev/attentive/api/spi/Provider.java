@@ -9,6 +9,7 @@ import java.util.Map;
  *
  * @param <C> the config record; its components are the settings, its compact constructor validates
  *     them (reporting every problem at once through {@link ConfigException.Problems})
+ * @since 0.1.0
  */
 public interface Provider<C extends Record> {
 
@@ -37,6 +38,19 @@ public interface Provider<C extends Record> {
      */
     default C configure(Map<String, String> settings) {
         return Configs.bind(name(), defaultConfig(), settings);
+    }
+
+    /**
+     * A builder of this provider's config that starts from {@link #defaultConfig()} and sets
+     * settings by name, type-checked, so that a Java caller sets only what it changes:
+     * {@code provider.configBuilder().set("dim", 32).set("attention", "concat-mlp").build()}.
+     * Unknown names and ill-typed values are all reported together by {@link ConfigBuilder#build()}.
+     *
+     * @return a new builder
+     * @since 0.2.0
+     */
+    default ConfigBuilder<C> configBuilder() {
+        return Configs.builder(name(), defaultConfig());
     }
 
     /**

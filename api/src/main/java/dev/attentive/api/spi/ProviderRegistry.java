@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  * and thread safe.
  *
  * @param <P> the provider type
+ * @since 0.1.0
  */
 public final class ProviderRegistry<P extends Provider<?>> {
     private static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9-]*$");

@@ -8,6 +8,7 @@ import java.util.Map;
  * {@code module-info.java}.
  *
  * @param <C> the config record
+ * @since 0.1.0
  */
 public interface RetrieverProvider<C extends Record> extends Provider<C> {
 

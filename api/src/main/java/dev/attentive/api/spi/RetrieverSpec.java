@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param dimension the vector dimension, at least 1
  * @param similarity how vectors compare
  * @param modelFingerprint an opaque id of the model, or {@code ""} when there is none
+ * @since 0.1.0
  */
 public record RetrieverSpec(int dimension, Similarity similarity, String modelFingerprint) {
     /** Validates. */

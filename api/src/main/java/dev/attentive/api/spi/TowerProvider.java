@@ -8,6 +8,7 @@ import java.util.Map;
  * and {@code module-info.java}.
  *
  * @param <C> the config record
+ * @since 0.1.0
  */
 public interface TowerProvider<C extends Record> extends Provider<C> {
 

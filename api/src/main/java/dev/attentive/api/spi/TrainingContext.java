@@ -15,6 +15,7 @@ import java.util.function.ToDoubleFunction;
  *     NDCG@10 on the validation split); models use it for early stopping and grid selection. It may
  *     return NaN when there is no validation data
  * @param progress receives each epoch's statistics (iterative models) — never null
+ * @since 0.1.0
  */
 public record TrainingContext(long seed, int threads, ToDoubleFunction<Recommender> validation,
         Consumer<EpochStats> progress) {

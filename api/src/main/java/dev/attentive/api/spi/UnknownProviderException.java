@@ -2,7 +2,11 @@ package dev.attentive.api.spi;
 
 import java.util.List;
 
-/** No provider of the asked kind has the asked name; the message lists those that do exist. */
+/**
+ * No provider of the asked kind has the asked name; the message lists those that do exist.
+ *
+ * @since 0.1.0
+ */
 public final class UnknownProviderException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 

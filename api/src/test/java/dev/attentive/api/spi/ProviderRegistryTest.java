@@ -46,8 +46,11 @@ class ProviderRegistryTest {
     private Path jar(String jarName, Map<String, String> sources, List<String> services) throws IOException {
         Path src = Files.createDirectories(temp.resolve(jarName + "-src/plugins"));
         Path classes = Files.createDirectories(temp.resolve(jarName + "-classes"));
-        List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-classpath",
-                System.getProperty("java.class.path"), "--release", "21", "-nowarn"));
+        // On the module path (as surefire runs this module) the api is on jdk.module.path, not java.class.path.
+        String path = String.join(java.io.File.pathSeparator, System.getProperty("java.class.path"),
+                System.getProperty("jdk.module.path", ""));
+        List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-classpath", path,
+                "--release", "21", "-nowarn"));
         for (var source : sources.entrySet()) {
             Path file = src.resolve(source.getKey() + ".java");
             Files.writeString(file, source.getValue());
