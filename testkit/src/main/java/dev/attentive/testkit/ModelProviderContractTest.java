@@ -33,7 +33,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -86,18 +85,6 @@ public abstract class ModelProviderContractTest {
      */
     protected Map<String, String> settings() {
         return Map.of();
-    }
-
-    /**
-     * Declares a known violation of the contract: the provider's recommenders ignore request
-     * features they do not know instead of rejecting them. The check is then reported as skipped,
-     * with the violation, and fails once the provider rejects such features (so the declaration
-     * must go). Override only with a tracked issue; the default, false, is the contract.
-     *
-     * @return whether the provider is known to ignore unknown request features
-     */
-    protected boolean knownToIgnoreUnknownFeatures() {
-        return false;
     }
 
     /**
@@ -353,15 +340,6 @@ public abstract class ModelProviderContractTest {
         UserId user = someUsers().get(0);
         Features typo = Features.builder().categorical("grup", "g1").build();
         RecommendationRequest request = RecommendationRequest.forUser(user).features(typo).k(K).build();
-        if (knownToIgnoreUnknownFeatures()) {
-            // Still checked, so that the override goes once the provider is fixed.
-            assertThat(model().recommend(request)).as("%s is declared to ignore unknown request features, but it "
-                    + "rejected one: remove the knownToIgnoreUnknownFeatures() override", provider().name()).isNotNull();
-            String message = "known contract violation: " + provider().name() + " ignores the request feature 'grup' it "
-                    + "does not know, where Recommender.recommend promises an IllegalArgumentException";
-            System.out.println("[contract] " + message);
-            Assumptions.abort(message);
-        }
         assertThatThrownBy(() -> model().recommend(request))
                 .as("Recommender.recommend promises IllegalArgumentException for features the model does not know")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("grup");

@@ -42,6 +42,13 @@ abstract class ScoringRecommender implements Recommender {
 
     @Override
     public List<Recommendation> recommend(RecommendationRequest request) {
+        for (String field : request.userFeatures().values().keySet()) {
+            if (matrix.data.users().schema().field(field).isEmpty()) {
+                throw new IllegalArgumentException("Unknown user feature '" + field + "' in the request: the model was "
+                        + "trained with user fields " + matrix.data.users().schema().names()
+                        + "; remove it or train with a user table that has it");
+            }
+        }
         Integer user = request.user().map(matrix.userIndex::get).orElse(null);
         int[] history;
         if (user != null) {

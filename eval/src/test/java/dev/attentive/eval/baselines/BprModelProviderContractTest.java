@@ -16,11 +16,4 @@ class BprModelProviderContractTest extends ModelProviderContractTest {
     protected Map<String, String> settings() {
         return Map.of("dim", "8", "epochs", "20");
     }
-
-    // Known violation, reported as a skipped check: the baselines ignore request features they do not
-    // know, where Recommender.recommend promises an IllegalArgumentException.
-    @Override
-    protected boolean knownToIgnoreUnknownFeatures() {
-        return true;
-    }
 }

@@ -16,11 +16,4 @@ class FmModelProviderContractTest extends ModelProviderContractTest {
     protected Map<String, String> settings() {
         return Map.of("dim", "4", "epochs", "2");
     }
-
-    // Known violation, reported as a skipped check: the baselines ignore request features they do not
-    // know, where Recommender.recommend promises an IllegalArgumentException.
-    @Override
-    protected boolean knownToIgnoreUnknownFeatures() {
-        return true;
-    }
 }

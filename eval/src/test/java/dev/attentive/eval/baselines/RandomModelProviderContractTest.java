@@ -10,11 +10,4 @@ class RandomModelProviderContractTest extends ModelProviderContractTest {
     protected ModelProvider<?> provider() {
         return new RandomModelProvider();
     }
-
-    // Known violation, reported as a skipped check: the baselines ignore request features they do not
-    // know, where Recommender.recommend promises an IllegalArgumentException.
-    @Override
-    protected boolean knownToIgnoreUnknownFeatures() {
-        return true;
-    }
 }
