@@ -37,7 +37,7 @@ class BulkBuildTest {
 
     @Test
     void aBulkLoadEndsInOneSegmentWithAGraphOverEveryItemAndFindsTheExactNeighbours() throws Exception {
-        int n = LuceneHnswRetriever.BULK_GRAPH_MIN_ITEMS + 2_000;
+        int n = IndexWriterSession.BULK_GRAPH_MIN_ITEMS + 2_000;
         SplittableRandom random = new SplittableRandom(7);
         List<IndexedItem> all = clustered(random, n + 100);
         List<IndexedItem> items = all.subList(0, n);
