@@ -7,10 +7,12 @@ module dev.attentive.examples {
     requires dev.attentive.eval;
     requires dev.attentive.model;
     requires dev.attentive.index.lucene;
+    requires org.apache.lucene.core; // bench-index's Lucene default path peer
     requires info.picocli;
     requires org.knowm.xchart;
     requires java.desktop;
     requires java.logging;
+    requires java.management; // bench-index's per-thread CPU time
 
     opens dev.attentive.examples to info.picocli;
 }

@@ -5,7 +5,6 @@
 module dev.attentive.index.lucene {
     requires transitive dev.attentive.api;
     requires org.apache.lucene.core;
-    requires java.management; // the benchmark's per-thread CPU time
 
     exports dev.attentive.index.lucene;
 

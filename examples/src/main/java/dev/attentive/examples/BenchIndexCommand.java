@@ -1,7 +1,7 @@
 package dev.attentive.examples;
 
 import dev.attentive.api.Recommender;
-import dev.attentive.index.lucene.IndexBenchmark;
+import dev.attentive.examples.bench.IndexBenchmark;
 import dev.attentive.index.lucene.LuceneHnswRetrieverProvider;
 import dev.attentive.model.TwoTowerModels;
 import java.nio.charset.StandardCharsets;
@@ -50,11 +50,30 @@ final class BenchIndexCommand implements Callable<Integer> {
     @Option(names = "--beam-width", description = "HNSW beamWidth (default: the retriever's default)")
     Integer beamWidth;
 
+    @Option(names = "--exact-max-docs", description = "At most this many eligible items are scored exactly "
+            + "(default: the retriever's default)")
+    Integer exactMaxDocs;
+
     @Option(names = "--index-threads", defaultValue = "1", description = "Indexing threads (default 1)")
     int indexThreads;
 
+    @Option(names = "--merge-threads", description = "HNSW merge threads (default: --index-threads)")
+    Integer mergeThreads;
+
     @Option(names = "--no-force-merge", description = "Keep the segments instead of force-merging into one")
     boolean noForceMerge;
+
+    @Option(names = "--bulk-graph-build", negatable = true, description = "Build one graph in the final merge "
+            + "of a bulk load, or a graph per flushed segment (default: the retriever's default)")
+    Boolean bulkGraphBuild;
+
+    @Option(names = "--locality-order", negatable = true, description = "Store similar items at neighbouring doc "
+            + "ids in a bulk load (default: the retriever's default)")
+    Boolean localityOrder;
+
+    @Option(names = "--work-dir", description = "Where the temporary index directory is created (default: the "
+            + "system temp directory)")
+    Path workDir;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the vectors (default 42)")
     long seed;
@@ -92,8 +111,11 @@ final class BenchIndexCommand implements Callable<Integer> {
         }
         IndexBenchmark.Options options = new IndexBenchmark.Options(items, dim, queries, k, selectivity, q,
                 maxConn != null ? maxConn : DEFAULTS.maxConn(), beamWidth != null ? beamWidth : DEFAULTS.beamWidth(),
-                fanouts.isEmpty() ? DEFAULTS.fanouts() : fanouts, DEFAULTS.exactMaxDocs(), !noForceMerge,
-                indexThreads, indexThreads, seed, DEFAULTS.workDir());
+                fanouts.isEmpty() ? DEFAULTS.fanouts() : fanouts,
+                exactMaxDocs != null ? exactMaxDocs : DEFAULTS.exactMaxDocs(), !noForceMerge,
+                bulkGraphBuild != null ? bulkGraphBuild : DEFAULTS.bulkGraphBuild(),
+                localityOrder != null ? localityOrder : DEFAULTS.localityOrder(), indexThreads,
+                mergeThreads != null ? mergeThreads : indexThreads, seed, workDir != null ? workDir : DEFAULTS.workDir());
         IndexBenchmark.Result result = model != null
                 ? IndexBenchmark.run(options, itemVectors, queryVectors, System.out)
                 : IndexBenchmark.run(options, System.out);

@@ -2,6 +2,7 @@ package dev.attentive.index.lucene;
 
 import dev.attentive.api.FeatureValue;
 import dev.attentive.api.IndexedItem;
+import java.io.IOException;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -12,7 +13,14 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -20,7 +28,8 @@ import org.apache.lucene.util.BytesRef;
  * term) and as binary doc values (for cheap lookup of hits), the vector, and each attribute in its
  * own namespace — categorical and multi-valued categorical values as keywords under {@code c.},
  * numbers as point plus doc values under {@code n.} — so attribute names never collide with the
- * internal fields or with each other's types. Stateless.
+ * internal fields or with each other's types — and how a live document is found by id. These field
+ * names are the on-disk format (the benchmark's Lucene default path reads them too). Stateless.
  */
 final class ItemDocuments {
     static final String ID = "id";
@@ -46,6 +55,28 @@ final class ItemDocuments {
 
     static Term idTerm(String id) {
         return new Term(ID, id);
+    }
+
+    /** Whether a live document of the reader has this id. */
+    static boolean liveDocWithId(IndexReader reader, String id) throws IOException {
+        BytesRef term = new BytesRef(id);
+        for (LeafReaderContext leaf : reader.leaves()) {
+            Terms terms = leaf.reader().terms(ID);
+            if (terms == null) {
+                continue;
+            }
+            TermsEnum te = terms.iterator();
+            if (te.seekExact(term)) {
+                Bits live = leaf.reader().getLiveDocs();
+                PostingsEnum postings = te.postings(null, PostingsEnum.NONE);
+                for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
+                    if (live == null || live.get(doc)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     static Document toDocument(IndexedItem item, FieldType vectorType) {

@@ -1,6 +1,5 @@
 /**
- * The {@code lucene-hnsw} retriever plugin ({@link dev.attentive.index.lucene.LuceneHnswRetrieverProvider})
- * and its benchmark ({@link dev.attentive.index.lucene.IndexBenchmark}). Everything else here is
- * package-private implementation.
+ * The {@code lucene-hnsw} retriever plugin ({@link dev.attentive.index.lucene.LuceneHnswRetrieverProvider}).
+ * Everything else here is package-private implementation behind the {@code LuceneHnswRetriever} facade.
  */
 package dev.attentive.index.lucene;

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.lucene.codecs.hnsw.HnswGraphProvider;
@@ -36,15 +37,14 @@ class BulkBuildTest {
 
     @Test
     void aBulkLoadEndsInOneSegmentWithAGraphOverEveryItemAndFindsTheExactNeighbours() throws Exception {
-        int n = LuceneHnswRetriever.BULK_GRAPH_MIN_ITEMS + 2_000;
+        int n = IndexWriterSession.BULK_GRAPH_MIN_ITEMS + 2_000;
         SplittableRandom random = new SplittableRandom(7);
         List<IndexedItem> all = clustered(random, n + 100);
         List<IndexedItem> items = all.subList(0, n);
         List<IndexedItem> queries = all.subList(n, n + 100); // held out, drawn like the items
         Config c = TestItems.graphOnly(TestItems.config(dir.toString()));
-        Config perFlush = new Config(c.maxConn(), c.beamWidth(), c.fanout(), c.quantization(), c.oversample(),
-                c.exactMaxDocs(), c.filteredSearchThreshold(), c.exclusionFilterMaxOverfetch(), c.filterCacheSize(),
-                "", c.ramBufferMb(), c.indexThreads(), c.mergeThreads(), true, false, false, 0);
+        Config perFlush = new LuceneHnswRetrieverProvider().configure(Map.of("exactMaxDocs", "0",
+                "forceMergeOnIndex", "true", "bulkGraphBuild", "false", "localityOrder", "false"));
         double perFlushRecall;
         try (LuceneHnswRetriever r = TestItems.open(perFlush, RetrieverSpec.of(DIM))) {
             r.index(items);

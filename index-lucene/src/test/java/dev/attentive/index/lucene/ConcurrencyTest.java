@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,11 +63,8 @@ class ConcurrencyTest {
         AtomicBoolean searching = new AtomicBoolean(true);
         long[][] latencies = new long[THREADS][searches];
         int[] writes = new int[3];
-        var c = TestItems.config("");
-        var config = new LuceneHnswRetrieverProvider.Config(c.maxConn(), c.beamWidth(), c.fanout(), c.quantization(),
-                c.oversample(), c.exactMaxDocs(), c.filteredSearchThreshold(), c.exclusionFilterMaxOverfetch(),
-                c.filterCacheSize(), c.path(), c.ramBufferMb(), c.indexThreads(), c.mergeThreads(),
-                c.forceMergeOnIndex(), c.bulkGraphBuild(), c.localityOrder(), refreshIntervalMs);
+        var config = new LuceneHnswRetrieverProvider().configure(
+                Map.of("refreshIntervalMs", Integer.toString(refreshIntervalMs)));
         try (var r = TestItems.open(config, RetrieverSpec.of(DIM))) {
             r.index(items);
             CountDownLatch start = new CountDownLatch(1);

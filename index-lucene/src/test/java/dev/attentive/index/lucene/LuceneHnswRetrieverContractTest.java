@@ -3,6 +3,7 @@ package dev.attentive.index.lucene;
 import dev.attentive.api.Retriever;
 import dev.attentive.api.spi.RetrieverSpec;
 import dev.attentive.testkit.RetrieverContractTest;
+import java.util.Map;
 
 /**
  * The contract kit on the graph path: {@code exactMaxDocs = 0} so that every search walks the HNSW
@@ -12,12 +13,7 @@ import dev.attentive.testkit.RetrieverContractTest;
 class LuceneHnswRetrieverContractTest extends RetrieverContractTest {
     @Override
     protected Retriever create(RetrieverSpec spec) {
-        var c = LuceneHnswRetrieverProvider.Config.DEFAULT;
-        var graphOnly = new LuceneHnswRetrieverProvider.Config(c.maxConn(), c.beamWidth(), c.fanout(), c.quantization(),
-                c.oversample(), 0, c.filteredSearchThreshold(), c.exclusionFilterMaxOverfetch(), c.filterCacheSize(),
-                "", c.ramBufferMb(), c.indexThreads(), c.mergeThreads(), c.forceMergeOnIndex(), c.bulkGraphBuild(), c.localityOrder(),
-                c.refreshIntervalMs());
-        return new LuceneHnswRetrieverProvider().create(graphOnly, spec);
+        return new LuceneHnswRetrieverProvider().create(Map.of("exactMaxDocs", "0"), spec);
     }
 
     /** HNSW is approximate: the kit's brute-force agreement is checked as recall. */

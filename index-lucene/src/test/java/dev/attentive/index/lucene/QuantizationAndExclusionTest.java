@@ -29,10 +29,8 @@ class QuantizationAndExclusionTest {
             List<IndexedItem> items = TestItems.plain(random, 2_000, dim, "q");
             Map<ItemId, float[]> vectors = new HashMap<>();
             items.forEach(i -> vectors.put(i.id(), i.vector()));
-            Config c = TestItems.graphOnly(Config.DEFAULT);
-            Config quantised = new Config(c.maxConn(), c.beamWidth(), c.fanout(), q, 3.0, 0,
-                    c.filteredSearchThreshold(), c.exclusionFilterMaxOverfetch(), c.filterCacheSize(), "",
-                    c.ramBufferMb(), c.indexThreads(), c.mergeThreads(), c.forceMergeOnIndex(), c.bulkGraphBuild(), c.localityOrder(), 0);
+            Config quantised = new LuceneHnswRetrieverProvider().configure(Map.of("quantization", q.name(),
+                    "oversample", "3.0", "exactMaxDocs", "0"));
             try (var r = TestItems.open(quantised, RetrieverSpec.of(dim))) {
                 r.index(items);
                 long hits = 0;

@@ -2,11 +2,13 @@ package dev.attentive.index.lucene;
 
 import dev.attentive.api.IndexedItem;
 import dev.attentive.api.ItemId;
+import dev.attentive.api.spi.Configs;
 import dev.attentive.api.spi.RetrieverSpec;
 import dev.attentive.index.lucene.LuceneHnswRetrieverProvider.Config;
 import dev.attentive.testkit.Seeds;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /** Shared fixtures for this module's tests. */
@@ -27,11 +29,9 @@ final class TestItems {
         return Config.DEFAULT.withPath(path);
     }
 
+    /** {@code c} with {@code exactMaxDocs = 0}, so that every search walks the graph. */
     static Config graphOnly(Config c) {
-        return new Config(c.maxConn(), c.beamWidth(), c.fanout(), c.quantization(), c.oversample(), 0,
-                c.filteredSearchThreshold(), c.exclusionFilterMaxOverfetch(), c.filterCacheSize(), c.path(),
-                c.ramBufferMb(), c.indexThreads(), c.mergeThreads(), c.forceMergeOnIndex(), c.bulkGraphBuild(), c.localityOrder(),
-                c.refreshIntervalMs());
+        return Configs.bind(LuceneHnswRetrieverProvider.NAME, c, Map.of("exactMaxDocs", "0"));
     }
 
     static LuceneHnswRetriever open(Config config, RetrieverSpec spec) {

@@ -1,4 +1,4 @@
-package dev.attentive.index.lucene;
+package dev.attentive.examples.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,7 +30,8 @@ class IndexBenchmarkGivenVectorsTest {
         }
         IndexBenchmark.Options defaults = IndexBenchmark.Options.of(600, 16, 50);
         IndexBenchmark.Options options = new IndexBenchmark.Options(600, 16, 50, 10, 0, defaults.quantization(),
-                defaults.maxConn(), defaults.beamWidth(), List.of(10), 0, true, 1, 1, 1, tmp);
+                defaults.maxConn(), defaults.beamWidth(), List.of(10), 0, true, defaults.bulkGraphBuild(),
+                defaults.localityOrder(), 1, 1, 1, tmp);
         IndexBenchmark.Result result = IndexBenchmark.run(options, items, queries,
                 new PrintStream(OutputStream.nullOutputStream()));
         assertThat(result.items()).isEqualTo(600);
