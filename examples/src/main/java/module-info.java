@@ -5,6 +5,7 @@
 module dev.attentive.examples {
     requires dev.attentive.api;
     requires dev.attentive.eval;
+    requires dev.attentive.kernels;
     requires dev.attentive.model;
     requires dev.attentive.index.lucene;
     requires org.apache.lucene.core; // bench-index's Lucene default path peer

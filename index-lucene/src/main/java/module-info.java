@@ -4,6 +4,7 @@
  */
 module dev.attentive.index.lucene {
     requires transitive dev.attentive.api;
+    requires dev.attentive.kernels;
     requires org.apache.lucene.core;
 
     exports dev.attentive.index.lucene;

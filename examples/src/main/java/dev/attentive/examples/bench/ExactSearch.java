@@ -1,5 +1,6 @@
 package dev.attentive.examples.bench;
 
+import dev.attentive.kernels.TopK;
 import java.io.IOException;
 import java.util.List;
 import org.apache.lucene.index.BinaryDocValues;
@@ -8,7 +9,6 @@ import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.util.PriorityQueue;
 import org.apache.lucene.util.VectorUtil;
 
 /** The benchmark's ground truth and its comparison with a result. Stateless. */
@@ -19,34 +19,21 @@ final class ExactSearch {
     private ExactSearch() {
     }
 
-    private record Hit(int row, float score) {
-    }
-
     /**
      * Exact top k by dot product, best first, one {@link VectorUtil#dotProduct} per row; on equal
-     * scores the lower row wins. {@code bucket < 0}: no filter, else only rows of that bucket.
+     * scores the lower row wins (the kernels' {@link TopK} order). {@code bucket < 0}: no filter, else
+     * only rows of that bucket.
      */
     static int[] topK(float[][] vectors, float[] query, int k, int[] bucketOf, int bucket) {
-        PriorityQueue<Hit> top = new PriorityQueue<>(k) {
-            @Override
-            protected boolean lessThan(Hit a, Hit b) {
-                return a.score() < b.score() || (a.score() == b.score() && a.row() > b.row());
-            }
-        };
+        TopK top = new TopK(k);
         for (int r = 0; r < vectors.length; r++) {
             if (bucket >= 0 && bucketOf[r] != bucket) {
                 continue;
             }
-            float s = VectorUtil.dotProduct(query, vectors[r]);
-            // rows come in increasing order, so an equal score never displaces the current worst
-            if (top.size() < k || s > top.top().score()) {
-                top.insertWithOverflow(new Hit(r, s));
-            }
+            top.offer(r, VectorUtil.dotProduct(query, vectors[r]));
         }
         int[] out = new int[top.size()];
-        for (int i = out.length - 1; i >= 0; i--) {
-            out[i] = top.pop().row();
-        }
+        top.drainBestFirst(out, new float[out.length]);
         return out;
     }
 

@@ -8,6 +8,7 @@ import dev.attentive.api.spi.RetrieverSpec;
 import dev.attentive.index.lucene.FilterEligibility.EligibleDocs;
 import dev.attentive.index.lucene.FilterEligibility.ExactRows;
 import dev.attentive.index.lucene.LuceneHnswRetrieverProvider.Config;
+import dev.attentive.kernels.TopK;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -90,7 +91,7 @@ final class KnnSearcher {
         }
         int want = k + drop.size();
         boolean exact = eligibleCount <= config.exactMaxDocs();
-        TopHits hits = exact ? exactSearch(leaves, eligible, query, want)
+        TopK hits = exact ? exactSearch(leaves, eligible, query, want)
                 : approximateSearch(leaves, eligible, query, want);
         List<ScoredItem> out = finish(leaves, hits, drop, k);
         if (!exact && out.size() < k && out.size() < eligibleCount) {
@@ -101,7 +102,7 @@ final class KnnSearcher {
         return out;
     }
 
-    private TopHits approximateSearch(List<LeafReaderContext> leaves, EligibleDocs eligible, float[] query,
+    private TopK approximateSearch(List<LeafReaderContext> leaves, EligibleDocs eligible, float[] query,
             int want) throws IOException {
         int beam = want + config.fanout();
         if (quantized) {
@@ -118,7 +119,7 @@ final class KnnSearcher {
                 }
             }
         }
-        TopHits hits = new TopHits(want);
+        TopK hits = new TopK(want);
         for (int li = 0; li < leaves.size(); li++) {
             LeafReaderContext leaf = leaves.get(li);
             LeafReader reader = leaf.reader();
@@ -152,15 +153,15 @@ final class KnnSearcher {
                 // Re-score with the full-precision vector: exact for quantised storage, and the plain dot
                 // product rather than Lucene's transformed score for reporting.
                 float score = VectorUtil.dotProduct(query, values.vectorValue(ords.ord(d.doc)));
-                hits.offer(li, d.doc, score);
+                hits.offer(key(li, d.doc), score);
             }
         }
         return hits;
     }
 
-    private TopHits exactSearch(List<LeafReaderContext> leaves, EligibleDocs eligible, float[] query, int want)
+    private TopK exactSearch(List<LeafReaderContext> leaves, EligibleDocs eligible, float[] query, int want)
             throws IOException {
-        TopHits hits = new TopHits(want);
+        TopK hits = new TopK(want);
         if (eligible != null && eligible.rows().get() != null && eligible.total() <= config.exactMaxDocs()) {
             ExactRows rows = eligible.rows().get();
             if (rows == ExactRows.PENDING) {
@@ -172,7 +173,7 @@ final class KnnSearcher {
             for (int i = 0; i < keys.length; i++) {
                 float score = VectorUtil.dotProduct(query, vectors[i]);
                 if (hits.wouldAccept(score)) {
-                    hits.offer(TopHits.leaf(keys[i]), TopHits.doc(keys[i]), score);
+                    hits.offer(keys[i], score);
                 }
             }
             return hits;
@@ -202,7 +203,7 @@ final class KnnSearcher {
             for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
                 int ord = ords.ord(doc);
                 if (ord >= 0) {
-                    keys[n] = TopHits.key(li, doc);
+                    keys[n] = key(li, doc);
                     vectors[n++] = values.vectorValue(ord).clone(); // the reader reuses its buffer
                 }
             }
@@ -211,14 +212,14 @@ final class KnnSearcher {
     }
 
     private static void scoreExactly(int leafIndex, LeafReader reader, FloatVectorValues values, FixedBitSet bits,
-            float[] query, TopHits hits) throws IOException {
+            float[] query, TopK hits) throws IOException {
         OrdMapper ords = OrdMapper.of(values, reader.maxDoc());
         if (bits != null) {
             DocIdSetIterator it = new BitSetIterator(bits, 0);
             for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
                 int ord = ords.ord(doc);
                 if (ord >= 0) {
-                    hits.offer(leafIndex, doc, VectorUtil.dotProduct(query, values.vectorValue(ord)));
+                    hits.offer(key(leafIndex, doc), VectorUtil.dotProduct(query, values.vectorValue(ord)));
                 }
             }
         } else {
@@ -226,7 +227,7 @@ final class KnnSearcher {
             KnnVectorValues.DocIndexIterator it = values.iterator();
             for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
                 if (live == null || live.get(doc)) {
-                    hits.offer(leafIndex, doc, VectorUtil.dotProduct(query, values.vectorValue(it.index())));
+                    hits.offer(key(leafIndex, doc), VectorUtil.dotProduct(query, values.vectorValue(it.index())));
                 }
             }
         }
@@ -247,15 +248,31 @@ final class KnnSearcher {
         }
     }
 
-    private List<ScoredItem> finish(List<LeafReaderContext> leaves, TopHits hits, Set<ItemId> drop, int k)
+    /** A hit's key: leaf then doc, so that on equal scores the lower (leaf, doc) ranks first. */
+    private static long key(int leaf, int doc) {
+        return ((long) leaf << 32) | (doc & 0xFFFFFFFFL);
+    }
+
+    private static int leaf(long key) {
+        return (int) (key >>> 32);
+    }
+
+    private static int doc(long key) {
+        return (int) key;
+    }
+
+    private List<ScoredItem> finish(List<LeafReaderContext> leaves, TopK hits, Set<ItemId> drop, int k)
             throws IOException {
-        hits.sortBestFirst();
-        List<ScoredItem> out = new ArrayList<>(Math.min(k, hits.size()));
+        int n = hits.size();
+        long[] keys = new long[n];
+        float[] scores = new float[n];
+        hits.drainBestFirst(keys, scores);
+        List<ScoredItem> out = new ArrayList<>(Math.min(k, n));
         BinaryDocValues[] ids = new BinaryDocValues[leaves.size()];
-        for (int i = 0; i < hits.size() && out.size() < k; i++) {
-            long key = hits.keyAt(i);
-            int leaf = TopHits.leaf(key);
-            int doc = TopHits.doc(key);
+        for (int i = 0; i < n && out.size() < k; i++) {
+            long key = keys[i];
+            int leaf = leaf(key);
+            int doc = doc(key);
             // Doc values iterate forwards only; ranks are not in doc order, so take a fresh one when needed.
             if (ids[leaf] == null || ids[leaf].docID() >= doc) {
                 ids[leaf] = leaves.get(leaf).reader().getBinaryDocValues(ItemDocuments.ID);
@@ -265,7 +282,7 @@ final class KnnSearcher {
             }
             ItemId id = new ItemId(ids[leaf].binaryValue().utf8ToString());
             if (!drop.contains(id)) {
-                out.add(new ScoredItem(id, hits.scoreAt(i)));
+                out.add(new ScoredItem(id, scores[i]));
             }
         }
         // equal scores: order by id, as the reference does
