@@ -6,10 +6,8 @@ module dev.attentive.model {
     requires transitive dev.attentive.api;
     requires static jdk.incubator.vector;
     requires tools.jackson.databind;
-    requires static com.google.guice;
 
     exports dev.attentive.model;
-    exports dev.attentive.model.inject;
 
     provides dev.attentive.api.spi.RetrieverProvider with dev.attentive.model.ExactRetrieverProvider;
     provides dev.attentive.api.spi.AttentionProvider with dev.attentive.model.MeanAttentionProvider,

@@ -1,4 +1,4 @@
-package dev.attentive.model.inject;
+package dev.attentive.guice;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provider;
@@ -13,16 +13,16 @@ import java.util.Objects;
 /**
  * Binds {@link Recommender} to the two-tower model saved in a directory (see
  * {@link TwoTowerModels#save}), as a singleton loaded on first injection. The host application closes
- * it when it shuts down. Guice is an optional dependency of {@code attentive-core-model}: add
- * {@code com.google.inject:guice} to use this module.
+ * it when it shuts down. It ships in its own artifact, {@code dev.attentive:attentive-guice}, so that
+ * hosts without Guice never load it.
  *
  * <pre>{@code
  * Injector injector = Guice.createInjector(new AttentiveModule(Path.of("models/2026-11-28")));
  * Recommender recommender = injector.getInstance(Recommender.class);
  * }</pre>
  */
-// "exports": Guice is an optional (static) automatic module, so it cannot be re-exported with
-// requires transitive without another warning; applications using this module require Guice themselves.
+// "exports": Guice is an automatic module, so it cannot be re-exported with requires transitive
+// without another warning; applications using this module require Guice themselves.
 @SuppressWarnings("exports")
 public final class AttentiveModule extends AbstractModule {
     private final Path modelDir;
