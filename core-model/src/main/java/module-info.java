@@ -1,6 +1,8 @@
 /**
- * Attentive's model: feature encoding, float kernels, the two-tower model, training, persistence,
- * the exact retriever and the mean attention.
+ * Attentive's model: feature encoding, the two-tower model and its building blocks, training, serving
+ * with the exact retriever, and persistence. Only {@code dev.attentive.model} is API; the packages
+ * along the data flow ({@code features}, {@code nn}, {@code train}, {@code serve}, {@code store}) are
+ * internal.
  */
 module dev.attentive.model {
     requires transitive dev.attentive.api;

@@ -10,7 +10,7 @@ package dev.attentive.model;
  * {@link VectorKernels}; otherwise on the scalar loops here, which give the same results up to
  * float rounding order. The vector class is never loaded when the module is absent.
  */
-final class Kernels {
+public final class Kernels {
     /** Whether the Vector API is available (and not disabled with {@code -Dattentive.vector=false}). */
     static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && !"false".equals(System.getProperty("attentive.vector"));
@@ -21,7 +21,7 @@ final class Kernels {
      * independent FMA accumulators in registers, enough to cover the FMA latency on cores with two
      * FMA pipes (four left the 512-bit kernel latency-bound). 64 on the scalar path.
      */
-    static final int PANEL = VECTOR ? Math.max(64, VectorKernels.panelWidth()) : 64;
+    public static final int PANEL = VECTOR ? Math.max(64, VectorKernels.panelWidth()) : 64;
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
@@ -29,7 +29,7 @@ final class Kernels {
     }
 
     /** The dot product of {@code a[aOff..aOff+n)} and {@code b[bOff..bOff+n)}, four accumulators. */
-    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         float s0 = 0;
         float s1 = 0;
         float s2 = 0;
@@ -48,7 +48,7 @@ final class Kernels {
     }
 
     /** {@code y[yOff..yOff+n) += alpha * x[xOff..xOff+n)}. */
-    static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+    public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
             y[yOff + i] += alpha * x[xOff + i];
         }
@@ -61,7 +61,7 @@ final class Kernels {
      * @param ldb the row stride of B (at least n)
      * @param ldc the row stride of C (at least n)
      */
-    static void gemmNN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+    public static void gemmNN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
             float[] c, int cOff, int ldc, boolean accumulate) {
         gemmStrided(m, n, k, a, aOff, lda, 1, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
@@ -71,7 +71,7 @@ final class Kernels {
      *
      * @param lda the row stride of A (at least m)
      */
-    static void gemmTN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+    public static void gemmTN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
             float[] c, int cOff, int ldc, boolean accumulate) {
         gemmStrided(m, n, k, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
@@ -82,7 +82,7 @@ final class Kernels {
      *
      * @param ldb the row stride of B (at least k)
      */
-    static void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+    public static void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
             float[] c, int cOff, int ldc, boolean accumulate) {
         if (m < 4) {
             for (int i = 0; i < m; i++) {
@@ -180,7 +180,7 @@ final class Kernels {
      *
      * @return the largest of the {@code PANEL} scores
      */
-    static float scorePanelInt8(float[] q, int dim, byte[] codes, int off, float[] scales, float[] out,
+    public static float scorePanelInt8(float[] q, int dim, byte[] codes, int off, float[] scales, float[] out,
             int base) {
         if (VECTOR) {
             return VectorKernels.scorePanelInt8(q, dim, codes, off, scales, out, base);
@@ -206,7 +206,7 @@ final class Kernels {
      *
      * @return how many
      */
-    static int collectAtLeast(float[] x, int from, int to, float cut, int[] out) {
+    public static int collectAtLeast(float[] x, int from, int to, float cut, int[] out) {
         if (VECTOR) {
             return VectorKernels.collectAtLeast(x, from, to, cut, out);
         }
@@ -222,7 +222,7 @@ final class Kernels {
     /**
      * Replaces {@code x[off..off+n)} by {@code exp(x - max)} and returns their sum.
      */
-    static float expShifted(float[] x, int off, int n, float max) {
+    public static float expShifted(float[] x, int off, int n, float max) {
         if (VECTOR) {
             return VectorKernels.expShifted(x, off, n, max);
         }
@@ -239,7 +239,7 @@ final class Kernels {
      * Replaces {@code x[off + j]} by {@code scale * x[off + j] - shift[j]} ({@code shift} may be null
      * for none) and returns the largest result.
      */
-    static float affineMax(float[] x, int off, int n, float scale, float[] shift) {
+    public static float affineMax(float[] x, int off, int n, float scale, float[] shift) {
         if (VECTOR) {
             return VectorKernels.affineMax(x, off, n, scale, shift);
         }
@@ -253,14 +253,14 @@ final class Kernels {
     }
 
     /** {@code x[off..off+n) *= alpha}. */
-    static void scale(float[] x, int off, int n, float alpha) {
+    public static void scale(float[] x, int off, int n, float alpha) {
         for (int i = 0; i < n; i++) {
             x[off + i] *= alpha;
         }
     }
 
     /** Whether every value is finite. */
-    static boolean allFinite(float[] v, int n) {
+    public static boolean allFinite(float[] v, int n) {
         for (int i = 0; i < n; i++) {
             if (!Float.isFinite(v[i])) {
                 return false;

@@ -4,20 +4,20 @@ package dev.attentive.model;
  * A bounded min-heap of (row, score) keeping the k best; ties keep the lower row. Not thread safe;
  * reusable through {@link #reset}, which allocates only when k grows.
  */
-final class TopK {
+public final class TopK {
     private int k;
     private int[] rows;
     private float[] scores;
     private int size;
 
-    TopK(int k) {
+    public TopK(int k) {
         this.k = k;
         this.rows = new int[k];
         this.scores = new float[k];
     }
 
     /** Empties the heap for a new search keeping the {@code k} best. */
-    void reset(int k) {
+    public void reset(int k) {
         if (k > rows.length) {
             rows = new int[k];
             scores = new float[k];
@@ -27,25 +27,25 @@ final class TopK {
     }
 
     /** Whether the heap holds k entries (then only scores above {@link #threshold()} enter). */
-    boolean full() {
+    public boolean full() {
         return size == k;
     }
 
     /** The worst kept score; meaningful only when {@link #full()}. */
-    float threshold() {
+    public float threshold() {
         return scores[0];
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** Whether a score could enter: cheap pre-check before filters run. */
-    boolean wouldAccept(float score) {
+    public boolean wouldAccept(float score) {
         return size < k || score > scores[0];
     }
 
-    void offer(int row, float score) {
+    public void offer(int row, float score) {
         if (size < k) {
             rows[size] = row;
             scores[size] = score;
@@ -103,7 +103,7 @@ final class TopK {
      * Moves the kept entries out, best first (higher score, then lower row), leaving the heap empty.
      * The arrays need room for {@link #size()} entries.
      */
-    void drainBestFirst(int[] outRows, float[] outScores) {
+    public void drainBestFirst(int[] outRows, float[] outScores) {
         for (int i = size - 1; i >= 0; i--) {
             outRows[i] = rows[0];
             outScores[i] = scores[0];

@@ -12,17 +12,17 @@ import java.util.concurrent.Future;
  * first part. Each part writes only its own outputs, so results do not depend on scheduling. Close
  * it to stop the threads.
  */
-final class Workers implements AutoCloseable {
+public final class Workers implements AutoCloseable {
     /** A part of a range computation: rows {@code [from, to)}. */
     @FunctionalInterface
-    interface RangeTask {
+    public interface RangeTask {
         void run(int from, int to);
     }
 
     final int threads;
     private final ExecutorService pool;
 
-    Workers(int threads) {
+    public Workers(int threads) {
         this.threads = threads;
         this.pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, "attentive-train");
@@ -32,7 +32,7 @@ final class Workers implements AutoCloseable {
     }
 
     /** Splits {@code [0, n)} into one contiguous part per thread and waits for all. */
-    void range(int n, RangeTask task) {
+    public void range(int n, RangeTask task) {
         int parts = Math.min(threads, Math.max(1, n));
         if (parts == 1) {
             task.run(0, n);
@@ -49,7 +49,7 @@ final class Workers implements AutoCloseable {
     }
 
     /** Runs independent tasks, the first on the calling thread, and waits for all. */
-    void all(Runnable... tasks) {
+    public void all(Runnable... tasks) {
         if (pool == null) {
             for (Runnable r : tasks) {
                 r.run();

@@ -1,4 +1,4 @@
-package dev.attentive.model;
+package dev.attentive.model.nn;
 
 import dev.attentive.api.Attention;
 import dev.attentive.api.Gradients;
@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /** Averages the present field vectors. Stateless apart from its shape; thread safe. */
-final class MeanAttention implements Attention {
+public final class MeanAttention implements Attention {
     private final int fields;
     private final int dim;
 
-    MeanAttention(int fields, int dim) {
+    public MeanAttention(int fields, int dim) {
         this.fields = fields;
         this.dim = dim;
     }

@@ -1,8 +1,10 @@
-package dev.attentive.model;
+package dev.attentive.model.nn;
 
 import dev.attentive.api.Gradients;
 import dev.attentive.api.Parameter;
 import dev.attentive.api.Tower;
+import dev.attentive.model.Kernels;
+import dev.attentive.model.MlpTowerProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -14,7 +16,7 @@ import java.util.random.RandomGenerator;
  * and with layer norm {@code layer<l>.gain [out]} and {@code layer<l>.shift [out]} on hidden layers.
  * Forward passes are independent; thread safe for concurrent forwards.
  */
-final class MlpTower implements Tower {
+public final class MlpTower implements Tower {
     private static final float LN_EPS = 1e-5f;
     private static final float GELU_C = (float) Math.sqrt(2 / Math.PI);
 
@@ -30,7 +32,7 @@ final class MlpTower implements Tower {
     private final Parameter[] shifts;
     private final List<Parameter> parameters;
 
-    MlpTower(MlpTowerProvider.Config config, int inputDim, int outputDim, long seed) {
+    public MlpTower(MlpTowerProvider.Config config, int inputDim, int outputDim, long seed) {
         this.in = inputDim;
         this.out = outputDim;
         int layers = config.widths().size() + 1;

@@ -1,4 +1,4 @@
-package dev.attentive.model;
+package dev.attentive.model.store;
 
 import dev.attentive.api.Features;
 import dev.attentive.api.ItemId;
@@ -8,6 +8,8 @@ import dev.attentive.api.Recommender;
 import dev.attentive.api.UserId;
 import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.TrainingContext;
+import dev.attentive.model.TwoTowerModels;
+import dev.attentive.model.serve.TwoTowerModelTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Writes the golden model under {@code src/test/resources/golden/two-tower-v1} (run once per format
- * version, from the core-model directory: {@code java -cp <test classpath> dev.attentive.model.GoldenModel}),
+ * version, from the core-model directory: {@code java -cp <test classpath> dev.attentive.model.store.GoldenModel}),
  * with {@code expected.json} beside it: the recommendations the saved model gave. Never overwrite an
  * existing golden directory: old formats must keep loading.
  */

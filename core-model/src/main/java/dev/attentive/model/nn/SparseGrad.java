@@ -1,4 +1,4 @@
-package dev.attentive.model;
+package dev.attentive.model.nn;
 
 import java.util.Arrays;
 
@@ -6,7 +6,7 @@ import java.util.Arrays;
  * The gradient of an embedding table, dense in memory but tracking which rows were touched so
  * that zeroing, clipping and the optimiser visit only those. Not thread safe.
  */
-final class SparseGrad {
+public final class SparseGrad {
     final int dim;
     final float[] values;
     private final boolean[] touched;
@@ -36,7 +36,7 @@ final class SparseGrad {
     }
 
     /** Adds another gradient of the same table into this one. */
-    void addAll(SparseGrad other) {
+    public void addAll(SparseGrad other) {
         for (int i = 0; i < other.count; i++) {
             int row = other.list[i];
             add(row, 1f, other.values, row * dim);
@@ -54,7 +54,7 @@ final class SparseGrad {
         return count;
     }
 
-    double squaredNorm() {
+    public double squaredNorm() {
         double s = 0;
         for (int i = 0; i < count; i++) {
             int off = list[i] * dim;
@@ -65,7 +65,7 @@ final class SparseGrad {
         return s;
     }
 
-    void scale(float factor) {
+    public void scale(float factor) {
         for (int i = 0; i < count; i++) {
             int off = list[i] * dim;
             for (int d = 0; d < dim; d++) {

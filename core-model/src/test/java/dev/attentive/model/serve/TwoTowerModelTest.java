@@ -1,4 +1,4 @@
-package dev.attentive.model;
+package dev.attentive.model.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,6 +17,8 @@ import dev.attentive.api.UserId;
 import dev.attentive.api.spi.EpochStats;
 import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.TrainingContext;
+import dev.attentive.model.Kernels;
+import dev.attentive.model.TwoTowerModelProvider;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,12 +27,19 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The two-tower model on planted synthetic data: users of taste a/b interact with items of kind a/b. */
-class TwoTowerModelTest {
+public class TwoTowerModelTest {
     private static final Map<String, String> SMALL = Map.of("dim", "16", "userWidths", "32", "itemWidths", "32",
             "batch", "32", "epochs", "30", "lr", "0.01", "historyLength", "5", "temperature", "0.1",
             "historyAttention", "mean");
 
-    static Dataset planted(long seed) {
+    /**
+     * The planted data set: 60 users of taste a or b, 30 items of kind a or b, eight interactions per
+     * user with items of the user's taste.
+     *
+     * @param seed the seed of the draw
+     * @return the data set
+     */
+    public static Dataset planted(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Map<UserId, Features> users = new LinkedHashMap<>();
         Map<ItemId, Features> items = new LinkedHashMap<>();

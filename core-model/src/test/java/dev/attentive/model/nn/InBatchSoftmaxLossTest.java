@@ -1,8 +1,9 @@
-package dev.attentive.model;
+package dev.attentive.model.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.attentive.model.Workers;
 import dev.attentive.testkit.GradientCheck;
 import dev.attentive.testkit.Seeds;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,7 @@
-package dev.attentive.model;
+package dev.attentive.model.nn;
+
+import dev.attentive.model.Kernels;
+import dev.attentive.model.Workers;
 
 /**
  * Sampled softmax over the batch's items (and optional extra negatives) with temperature, logQ
@@ -15,7 +18,7 @@ package dev.attentive.model;
  * <p>Not thread safe; the row-parallel parts run on the given {@link Workers} and are
  * deterministic.
  */
-final class InBatchSoftmaxLoss {
+public final class InBatchSoftmaxLoss {
     private InBatchSoftmaxLoss() {
     }
 
@@ -53,12 +56,12 @@ final class InBatchSoftmaxLoss {
     }
 
     /** The loss and its gradients. */
-    static final class Result {
-        double loss;
-        float[] gradUsers;
-        float[] gradCandidates;
+    public static final class Result {
+        public double loss;
+        public float[] gradUsers;
+        public float[] gradCandidates;
         /** d loss / d log(scale), for a learned temperature. */
-        double gradLogScale;
+        public double gradLogScale;
     }
 
     /**
@@ -70,7 +73,7 @@ final class InBatchSoftmaxLoss {
      * @param correction {@code c_j} per candidate, or null for no correction
      * @param scale {@code 1 / temperature}
      */
-    static Result compute(float[] users, int batch, float[] candidates, int n, int dim, int[] candidateItems,
+    public static Result compute(float[] users, int batch, float[] candidates, int n, int dim, int[] candidateItems,
             float[] correction, float scale, Workers workers) {
         float[] logits = new float[batch * n];
         workers.range(batch, (from, to) -> Kernels.gemmNT(to - from, n, dim, users, from * dim, dim, candidates, 0,

@@ -1,8 +1,9 @@
-package dev.attentive.model;
+package dev.attentive.model.nn;
 
 import dev.attentive.api.Attention;
 import dev.attentive.api.Gradients;
 import dev.attentive.api.Parameter;
+import dev.attentive.model.ConcatMlpProvider;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -10,11 +11,11 @@ import java.util.random.RandomGenerator;
  * Concatenates the field vectors, masked ones as zeros; the weights are uniform over the present
  * fields and carry no meaning. No parameters; thread safe.
  */
-final class ConcatFields implements Attention {
+public final class ConcatFields implements Attention {
     private final int fields;
     private final int dim;
 
-    ConcatFields(int fields, int dim) {
+    public ConcatFields(int fields, int dim) {
         this.fields = fields;
         this.dim = dim;
     }

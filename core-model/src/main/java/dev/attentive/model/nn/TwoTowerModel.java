@@ -1,4 +1,4 @@
-package dev.attentive.model;
+package dev.attentive.model.nn;
 
 import dev.attentive.api.Attention;
 import dev.attentive.api.Dataset;
@@ -14,6 +14,9 @@ import dev.attentive.api.Tower;
 import dev.attentive.api.UserId;
 import dev.attentive.api.spi.AttentionShape;
 import dev.attentive.api.spi.ProviderRegistry;
+import dev.attentive.model.MlpTowerProvider;
+import dev.attentive.model.TwoTowerModelProvider;
+import dev.attentive.model.features.FieldEncoder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -31,34 +34,34 @@ import java.util.TreeSet;
  * with its features, and the known users with their features, training items and recent items.
  * Parameters change only while training; afterwards the model is read-only and thread safe.
  */
-final class TwoTowerModel {
-    static final String HOUR = "hour";
-    static final String DAY_OF_WEEK = "dayOfWeek";
+public final class TwoTowerModel {
+    public static final String HOUR = "hour";
+    public static final String DAY_OF_WEEK = "dayOfWeek";
 
-    final TwoTowerModelProvider.Config config;
-    final FeatureSchema userSchema;
-    final FeatureSchema itemSchema;
-    final Side user;
-    final Side item;
-    final Parameter logScale;
+    public final TwoTowerModelProvider.Config config;
+    public final FeatureSchema userSchema;
+    public final FeatureSchema itemSchema;
+    public final Side user;
+    public final Side item;
+    public final Parameter logScale;
 
     /** The catalogue, in index order, with features and item-id-table rows (0: no id row). */
-    final ItemId[] items;
-    final Features[] itemFeatures;
-    final int[] itemIdRow;
-    final Map<ItemId, Integer> itemIndex;
+    public final ItemId[] items;
+    public final Features[] itemFeatures;
+    public final int[] itemIdRow;
+    public final Map<ItemId, Integer> itemIndex;
     /** Known users, in index order. */
-    final UserId[] users;
-    final Features[] userFeatures;
-    final Map<UserId, Integer> userIndex;
+    public final UserId[] users;
+    public final Features[] userFeatures;
+    public final Map<UserId, Integer> userIndex;
     /** Per user, the catalogue indices of training items, in time order (oldest first). */
-    final int[][] userItems;
+    public final int[][] userItems;
     /** Training frequency of each catalogue item. */
-    final long[] itemCounts;
+    public final long[] itemCounts;
     /** Provenance entries (dataset, fingerprint, seed, training time); written only by the trainer. */
-    final Map<String, String> provenance;
+    public final Map<String, String> provenance;
 
-    TwoTowerModel(TwoTowerModelProvider.Config config, FeatureSchema userSchema, FeatureSchema itemSchema,
+    public TwoTowerModel(TwoTowerModelProvider.Config config, FeatureSchema userSchema, FeatureSchema itemSchema,
             List<FieldEncoder> userFields, List<FieldEncoder> itemFields, ItemId[] items, Features[] itemFeatures,
             UserId[] users, Features[] userFeatures, int[][] userItems, long[] itemCounts, long seed,
             Map<String, String> provenance) {
@@ -148,7 +151,7 @@ final class TwoTowerModel {
     }
 
     /** Every parameter of the model, in the stable order of the weights file. */
-    List<Parameter> parameters() {
+    public List<Parameter> parameters() {
         List<Parameter> out = new ArrayList<>();
         out.addAll(List.of(user.tables));
         out.addAll(user.denseParameters());
@@ -164,7 +167,7 @@ final class TwoTowerModel {
      * ({@code user.attention/}, {@code user.tower/}, {@code user.historyAttention/}, {@code item.attention/},
      * {@code item.tower/}); and {@code temperature.logScale}. Same order as {@link #parameters()}.
      */
-    Map<String, Parameter> namedParameters() {
+    public Map<String, Parameter> namedParameters() {
         Map<String, Parameter> out = new LinkedHashMap<>();
         for (Side side : List.of(user, item)) {
             for (Parameter p : side.tables) {
@@ -194,7 +197,7 @@ final class TwoTowerModel {
     }
 
     /** Builds the untrained model of a dataset: vocabularies and statistics from the training data. */
-    static TwoTowerModel build(Dataset train, TwoTowerModelProvider.Config config, long seed) {
+    public static TwoTowerModel build(Dataset train, TwoTowerModelProvider.Config config, long seed) {
         if (train.interactions().isEmpty()) {
             throw new IllegalArgumentException("Dataset '" + train.name() + "' has no interactions to train on");
         }
@@ -329,12 +332,12 @@ final class TwoTowerModel {
     // ---- encoding -------------------------------------------------------------------------
 
     /** The encoded item fields of a catalogue item. */
-    FieldEncoder.Encoded encodeItem(int index) {
+    public FieldEncoder.Encoded encodeItem(int index) {
         return encodeItem(items[index], itemFeatures[index]);
     }
 
     /** Encodes an item by id (id field missing when the model never trained on it) and features. */
-    FieldEncoder.Encoded encodeItem(ItemId id, Features features) {
+    public FieldEncoder.Encoded encodeItem(ItemId id, Features features) {
         List<List<int[]>> perField = new ArrayList<>();
         List<int[]> idRows = new ArrayList<>();
         Integer row = item.fields.get(0).vocabulary.get(id.value());
@@ -360,7 +363,7 @@ final class TwoTowerModel {
      * @param features the user's features (with context fields at serving), merged by the caller
      * @param timestamp the interaction time for context fields at training, or {@link Interaction#NO_TIMESTAMP}
      */
-    FieldEncoder.Encoded encodeUser(int userIdx, Features features, long timestamp, String where) {
+    public FieldEncoder.Encoded encodeUser(int userIdx, Features features, long timestamp, String where) {
         List<List<int[]>> perField = new ArrayList<>();
         List<int[]> idRows = new ArrayList<>();
         if (userIdx >= 0) {
@@ -422,7 +425,7 @@ final class TwoTowerModel {
     }
 
     /** The item-id-table rows of the most recent items (most recent first), at most historyLength. */
-    int[] historyRows(int[] catalogueIndices, int end) {
+    public int[] historyRows(int[] catalogueIndices, int end) {
         int n = config.historyLength();
         int count = 0;
         int[] out = new int[Math.min(n, end)];

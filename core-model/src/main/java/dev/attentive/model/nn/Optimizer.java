@@ -1,6 +1,7 @@
-package dev.attentive.model;
+package dev.attentive.model.nn;
 
 import dev.attentive.api.Parameter;
+import dev.attentive.model.TwoTowerModelProvider;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -12,7 +13,7 @@ import java.util.Map;
  * {@code lr * mhat / (sqrt(vhat) + eps)} with {@code mhat = m / (1 - b1^t)}, {@code vhat = v / (1 - b2^t)}.
  * Not thread safe per parameter; distinct parameters may be updated concurrently.
  */
-final class Optimizer {
+public final class Optimizer {
     private static final float BETA1 = 0.9f;
     private static final float BETA2 = 0.999f;
     private static final float EPS = 1e-8f;
@@ -24,34 +25,34 @@ final class Optimizer {
     private final Map<Parameter, float[][]> state = new IdentityHashMap<>();
     private int step;
 
-    Optimizer(TwoTowerModelProvider.Optimiser kind, float lr, float weightDecay) {
+    public Optimizer(TwoTowerModelProvider.Optimiser kind, float lr, float weightDecay) {
         this.kind = kind;
         this.lr = lr;
         this.weightDecay = weightDecay;
     }
 
     /** Registers a parameter (call before updating in parallel, so the state map is not mutated concurrently). */
-    void register(Parameter p) {
+    public void register(Parameter p) {
         state.computeIfAbsent(p, q -> kind == TwoTowerModelProvider.Optimiser.ADAGRAD ? new float[][] {new float[q.size()]}
                 : new float[][] {new float[q.size()], new float[q.size()]});
     }
 
     /** Starts a step: the bias corrections of the following updates use it. */
-    void nextStep() {
+    public void nextStep() {
         step++;
     }
 
-    int step() {
+    public int step() {
         return step;
     }
 
     /** Updates all values of a dense parameter. */
-    void updateDense(Parameter p, float[] grad) {
+    public void updateDense(Parameter p, float[] grad) {
         update(p, grad, 0, p.size());
     }
 
     /** Updates the touched rows of an embedding table. */
-    void updateSparse(Parameter p, SparseGrad grad) {
+    public void updateSparse(Parameter p, SparseGrad grad) {
         int dim = grad.dim;
         for (int row : grad.rows()) {
             update(p, grad.values, row * dim, row * dim + dim);

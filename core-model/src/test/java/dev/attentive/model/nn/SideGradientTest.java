@@ -1,4 +1,4 @@
-package dev.attentive.model;
+package dev.attentive.model.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +13,10 @@ import dev.attentive.api.Interaction;
 import dev.attentive.api.ItemId;
 import dev.attentive.api.Parameter;
 import dev.attentive.api.UserId;
+import dev.attentive.model.Kernels;
+import dev.attentive.model.TwoTowerModelProvider;
+import dev.attentive.model.Workers;
+import dev.attentive.model.features.FieldEncoder;
 import dev.attentive.testkit.GradientCheck;
 import dev.attentive.testkit.Seeds;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.attentive.model;
+package dev.attentive.model.features;
 
 import dev.attentive.api.FeatureType;
 import dev.attentive.api.FeatureValue;
@@ -23,22 +23,22 @@ import java.util.TreeSet;
  *   <li>{@link Kind#BUCKETIZED}: the quantile bucket of the value.</li>
  * </ul>
  */
-final class FieldEncoder {
+public final class FieldEncoder {
     /** How a field is encoded. */
-    enum Kind { VOCABULARY, HASHED, MULTI, STANDARDIZED, BUCKETIZED }
+    public enum Kind { VOCABULARY, HASHED, MULTI, STANDARDIZED, BUCKETIZED }
 
-    final String name;
-    final FeatureType type;
-    final Kind kind;
+    public final String name;
+    public final FeatureType type;
+    public final Kind kind;
     /** Vocabulary value to row (rows from 1), for VOCABULARY and MULTI. */
-    final Map<String, Integer> vocabulary;
-    final int hashBuckets;
-    final double mean;
-    final double std;
+    public final Map<String, Integer> vocabulary;
+    public final int hashBuckets;
+    public final double mean;
+    public final double std;
     /** Upper bucket edges for BUCKETIZED: bucket b holds values {@code <= edges[b]}; the last is open. */
-    final double[] edges;
+    public final double[] edges;
 
-    FieldEncoder(String name, FeatureType type, Kind kind, Map<String, Integer> vocabulary, int hashBuckets,
+    public FieldEncoder(String name, FeatureType type, Kind kind, Map<String, Integer> vocabulary, int hashBuckets,
             double mean, double std, double[] edges) {
         this.name = name;
         this.type = type;
@@ -51,7 +51,7 @@ final class FieldEncoder {
     }
 
     /** The number of rows of the field's embedding table. */
-    int rows() {
+    public int rows() {
         return switch (kind) {
             case VOCABULARY, MULTI -> vocabulary.size() + 1;
             case HASHED -> hashBuckets + 1;
@@ -68,7 +68,7 @@ final class FieldEncoder {
      * @param hashBuckets the buckets of hashed fields
      * @param numericBuckets quantile buckets of numeric fields, or 0 to standardise
      */
-    static FieldEncoder fit(String name, FeatureType type, List<FeatureValue> values, int maxVocabulary,
+    public static FieldEncoder fit(String name, FeatureType type, List<FeatureValue> values, int maxVocabulary,
             int hashBuckets, int numericBuckets) {
         switch (type) {
             case CATEGORICAL, MULTI_CATEGORICAL -> {
@@ -115,7 +115,7 @@ final class FieldEncoder {
      * @param value the value, or null when missing
      * @param where what the value belongs to, for error messages
      */
-    void encode(FeatureValue value, List<int[]> out, String where) {
+    public void encode(FeatureValue value, List<int[]> out, String where) {
         if (value == null) {
             return;
         }
@@ -164,8 +164,8 @@ final class FieldEncoder {
     }
 
     /** The rows and weights of one entity's fields, flattened: field f owns entries [offsets[f], offsets[f+1]). */
-    record Encoded(int[] offsets, int[] rows, float[] weights) {
-        static Encoded of(List<List<int[]>> perField) {
+    public record Encoded(int[] offsets, int[] rows, float[] weights) {
+        public static Encoded of(List<List<int[]>> perField) {
             int[] offsets = new int[perField.size() + 1];
             List<int[]> all = new ArrayList<>();
             for (int f = 0; f < perField.size(); f++) {

@@ -1,4 +1,4 @@
-package dev.attentive.model;
+package dev.attentive.model.train;
 
 import dev.attentive.api.Dataset;
 import dev.attentive.api.Interaction;
@@ -6,6 +6,16 @@ import dev.attentive.api.Parameter;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.spi.EpochStats;
 import dev.attentive.api.spi.TrainingContext;
+import dev.attentive.model.Kernels;
+import dev.attentive.model.TwoTowerModelProvider;
+import dev.attentive.model.Workers;
+import dev.attentive.model.features.FieldEncoder;
+import dev.attentive.model.nn.InBatchSoftmaxLoss;
+import dev.attentive.model.nn.Optimizer;
+import dev.attentive.model.nn.Side;
+import dev.attentive.model.nn.SparseGrad;
+import dev.attentive.model.nn.TwoTowerModel;
+import dev.attentive.model.serve.TwoTowerRecommender;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,20 +28,20 @@ import java.util.SplittableRandom;
  * side and the loss row-parallel (so results do not depend on the thread count), the optimiser
  * step, NaN/Inf detection, validation after every epoch with early stopping on the best epoch.
  */
-final class Trainer {
+public final class Trainer {
     private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
 
     private final Dataset train;
     private final TwoTowerModelProvider.Config config;
     private final TrainingContext context;
 
-    Trainer(Dataset train, TwoTowerModelProvider.Config config, TrainingContext context) {
+    public Trainer(Dataset train, TwoTowerModelProvider.Config config, TrainingContext context) {
         this.train = train;
         this.config = config;
         this.context = context;
     }
 
-    Recommender run() {
+    public Recommender run() {
         long started = System.nanoTime();
         TwoTowerModel model = TwoTowerModel.build(train, config, context.seed());
         List<Interaction> interactions = train.interactions();

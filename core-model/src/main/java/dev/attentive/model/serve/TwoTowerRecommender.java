@@ -1,4 +1,4 @@
-package dev.attentive.model;
+package dev.attentive.model.serve;
 
 import dev.attentive.api.Attention;
 import dev.attentive.api.Explanation;
@@ -16,6 +16,10 @@ import dev.attentive.api.ScoredItem;
 import dev.attentive.api.Similarity;
 import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.RetrieverSpec;
+import dev.attentive.model.Kernels;
+import dev.attentive.model.features.FieldEncoder;
+import dev.attentive.model.nn.Side;
+import dev.attentive.model.nn.TwoTowerModel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -31,13 +35,13 @@ import java.util.Set;
  * training items) are cached; requests with features or recent items are embedded on the fly.
  * Thread safe: the model is read-only, forward passes are independent, retrievers are thread safe.
  */
-final class TwoTowerRecommender implements Recommender {
+public final class TwoTowerRecommender implements Recommender {
     private static final int CHUNK = 1024;
     /** The name of the part of the score the linearisation leaves (see {@link #explain}). */
     static final String NONLINEAR = "(nonlinear)";
 
-    final TwoTowerModel model;
-    final int dim;
+    public final TwoTowerModel model;
+    public final int dim;
     private final float[] itemEmbeddings;
     private final float[] userEmbeddings;
     private final List<Set<ItemId>> seen;
@@ -45,7 +49,7 @@ final class TwoTowerRecommender implements Recommender {
     /** Item ids by row of the item id table (row 0, the unknown bucket, is "?"). */
     private final String[] itemIdByRow;
 
-    TwoTowerRecommender(TwoTowerModel model) {
+    public TwoTowerRecommender(TwoTowerModel model) {
         this.model = model;
         this.dim = model.config.dim();
         int items = model.items.length;
@@ -260,12 +264,12 @@ final class TwoTowerRecommender implements Recommender {
     }
 
     /** A copy of the catalogue's embeddings, row-major. */
-    float[] itemEmbeddings() {
+    public float[] itemEmbeddings() {
         return itemEmbeddings.clone();
     }
 
     /** A copy of the known users' embeddings, row-major. */
-    float[] userEmbeddings() {
+    public float[] userEmbeddings() {
         return userEmbeddings.clone();
     }
 

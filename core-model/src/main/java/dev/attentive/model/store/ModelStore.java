@@ -1,4 +1,4 @@
-package dev.attentive.model;
+package dev.attentive.model.store;
 
 import dev.attentive.api.FeatureSchema;
 import dev.attentive.api.FeatureType;
@@ -13,6 +13,12 @@ import dev.attentive.api.spi.Configs;
 import dev.attentive.api.spi.Provider;
 import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.UnknownProviderException;
+import dev.attentive.model.Kernels;
+import dev.attentive.model.ModelFormatException;
+import dev.attentive.model.TwoTowerModelProvider;
+import dev.attentive.model.TwoTowerModels;
+import dev.attentive.model.features.FieldEncoder;
+import dev.attentive.model.nn.TwoTowerModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +48,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Writes and reads the two-tower file set described in {@link TwoTowerModels}. Stateless. */
-final class ModelStore {
+public final class ModelStore {
     static final String MODEL_JSON = "model.json";
     static final String WEIGHTS = "weights.bin";
     static final String FEATURES = "features.json";
@@ -56,7 +62,7 @@ final class ModelStore {
 
     // ---- save -----------------------------------------------------------------------------
 
-    static void save(TwoTowerModel model, Path dir) throws IOException {
+    public static void save(TwoTowerModel model, Path dir) throws IOException {
         Map<String, Parameter> params = model.namedParameters();
         for (var e : params.entrySet()) {
             if (!Kernels.allFinite(e.getValue().values(), e.getValue().size())) {
@@ -280,7 +286,7 @@ final class ModelStore {
 
     // ---- load -----------------------------------------------------------------------------
 
-    static TwoTowerModel load(Path dir) throws IOException {
+    public static TwoTowerModel load(Path dir) throws IOException {
         Path manifestFile = dir.resolve(MODEL_JSON);
         if (!Files.isDirectory(dir)) {
             throw new ModelFormatException(dir, "not a directory; name the directory a model was saved to");

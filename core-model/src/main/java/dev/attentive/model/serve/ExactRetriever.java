@@ -1,4 +1,4 @@
-package dev.attentive.model;
+package dev.attentive.model.serve;
 
 import dev.attentive.api.Features;
 import dev.attentive.api.IndexedItem;
@@ -6,6 +6,8 @@ import dev.attentive.api.ItemFilter;
 import dev.attentive.api.ItemId;
 import dev.attentive.api.Retriever;
 import dev.attentive.api.ScoredItem;
+import dev.attentive.model.Kernels;
+import dev.attentive.model.TopK;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -30,7 +32,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * bound reaches the k-th best lower bound are scored in float, with the same FMA chain as a plain
  * float scan, and ranked. Ties keep the lower row.
  */
-final class ExactRetriever implements Retriever {
+public final class ExactRetriever implements Retriever {
     private final int dim;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private float[] matrix = new float[0];
@@ -94,7 +96,7 @@ final class ExactRetriever implements Retriever {
         }
     }
 
-    ExactRetriever(int dim) {
+    public ExactRetriever(int dim) {
         this.dim = dim;
     }
 

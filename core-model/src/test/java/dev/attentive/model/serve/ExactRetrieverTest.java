@@ -1,4 +1,4 @@
-package dev.attentive.model;
+package dev.attentive.model.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

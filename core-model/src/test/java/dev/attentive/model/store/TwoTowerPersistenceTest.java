@@ -1,4 +1,4 @@
-package dev.attentive.model;
+package dev.attentive.model.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,6 +13,11 @@ import dev.attentive.api.Recommender;
 import dev.attentive.api.UserId;
 import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.TrainingContext;
+import dev.attentive.model.ConcatMlpProvider;
+import dev.attentive.model.ModelFormatException;
+import dev.attentive.model.TwoTowerModels;
+import dev.attentive.model.serve.TwoTowerModelTest;
+import dev.attentive.model.serve.TwoTowerRecommender;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;

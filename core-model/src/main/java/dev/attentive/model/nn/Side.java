@@ -1,9 +1,11 @@
-package dev.attentive.model;
+package dev.attentive.model.nn;
 
 import dev.attentive.api.Attention;
 import dev.attentive.api.Gradients;
 import dev.attentive.api.Parameter;
 import dev.attentive.api.Tower;
+import dev.attentive.model.Kernels;
+import dev.attentive.model.features.FieldEncoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -14,16 +16,16 @@ import java.util.random.RandomGenerator;
  * L2 normalisation. Forward passes are safe to run concurrently; parameters change only in the
  * optimiser step.
  */
-final class Side {
+public final class Side {
     final String prefix;
     final int dim;
     /** The encoders of the table fields, in input order; the first is the id field. */
-    final List<FieldEncoder> fields;
-    final Parameter[] tables;
-    final Attention attention;
-    final Tower tower;
+    public final List<FieldEncoder> fields;
+    public final Parameter[] tables;
+    public final Attention attention;
+    public final Tower tower;
     /** History pooling over the item id table, or null for the item side / no history. */
-    final Attention historyAttention;
+    public final Attention historyAttention;
     final int historyLength;
     /** The item side's id table (history vectors), or null. */
     Parameter historyTable;
@@ -41,12 +43,12 @@ final class Side {
     }
 
     /** The number of attention inputs: the table fields and, with history, one more. */
-    int fieldCount() {
+    public int fieldCount() {
         return fields.size() + (historyAttention != null ? 1 : 0);
     }
 
     /** Parameters trained densely (attention, tower, history attention), in a stable order. */
-    List<Parameter> denseParameters() {
+    public List<Parameter> denseParameters() {
         List<Parameter> out = new ArrayList<>(attention.parameters());
         out.addAll(tower.parameters());
         if (historyAttention != null) {
@@ -56,12 +58,12 @@ final class Side {
     }
 
     /** The gradient accumulators of one side. */
-    final class Grads {
-        final Gradients dense = new Gradients(denseParameters());
-        final SparseGrad[] tables;
-        final SparseGrad history;
+    public final class Grads {
+        public final Gradients dense = new Gradients(denseParameters());
+        public final SparseGrad[] tables;
+        public final SparseGrad history;
 
-        Grads() {
+        public Grads() {
             tables = new SparseGrad[Side.this.tables.length];
             for (int t = 0; t < tables.length; t++) {
                 tables[t] = new SparseGrad(Side.this.tables[t].shape()[0], dim);
@@ -69,7 +71,7 @@ final class Side {
             history = historyTable == null ? null : new SparseGrad(historyTable.shape()[0], dim);
         }
 
-        void zero() {
+        public void zero() {
             dense.zero();
             for (SparseGrad g : tables) {
                 g.zero();
@@ -81,22 +83,22 @@ final class Side {
     }
 
     /** A forward pass of a batch. */
-    static final class Pass {
+    public static final class Pass {
         int batch;
         FieldEncoder.Encoded[] rows;
-        int[][] histories;
-        float[] fieldVectors;
+        public int[][] histories;
+        public float[] fieldVectors;
         float[] mask;
-        Attention.Pass historyPass;
+        public Attention.Pass historyPass;
         /** With the fused mean history: per row, the first row of the batch with the same history array. */
         int[] historyFirst;
-        Attention.Pass attentionPass;
-        Tower.Pass towerPass;
+        public Attention.Pass attentionPass;
+        public Tower.Pass towerPass;
         /** Tower outputs before normalisation, and their norms. */
         float[] raw;
-        float[] norms;
+        public float[] norms;
         /** The unit embeddings, {@code batch x dim}. */
-        float[] embeddings;
+        public float[] embeddings;
     }
 
     /**
@@ -106,7 +108,7 @@ final class Side {
      * @param histories per row, the item-id-table rows of the recent items, most recent first
      *     (null when this side has no history)
      */
-    Pass forward(FieldEncoder.Encoded[] rows, int[][] histories, boolean training, RandomGenerator random) {
+    public Pass forward(FieldEncoder.Encoded[] rows, int[][] histories, boolean training, RandomGenerator random) {
         int batch = rows.length;
         int fc = fieldCount();
         int tableFields = fields.size();
@@ -223,7 +225,7 @@ final class Side {
     }
 
     /** Back-propagates the gradient of the unit embeddings into the side's accumulators. */
-    void backward(Pass p, float[] gradEmbeddings, Grads grads) {
+    public void backward(Pass p, float[] gradEmbeddings, Grads grads) {
         int batch = p.batch;
         int fc = fieldCount();
         float[] gradRaw = new float[batch * dim];
