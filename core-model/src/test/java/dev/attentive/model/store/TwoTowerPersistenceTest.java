@@ -258,7 +258,7 @@ class TwoTowerPersistenceTest {
         ObjectNode manifest = (ObjectNode) JSON.readTree(dir.resolve("model.json").toFile());
         ObjectNode entry = (ObjectNode) manifest.get("files").get(file);
         entry.put("bytes", bytes.length);
-        entry.put("sha256", ModelStore.sha256(bytes));
+        entry.put("sha256", ModelDirectory.sha256(bytes));
         Files.write(dir.resolve("model.json"), JSON.writeValueAsBytes(manifest));
     }
 }
