@@ -1,15 +1,15 @@
 /**
- * Attentive's model: feature encoding, the two-tower model, training, persistence,
- * the exact retriever and the mean attention.
+ * Attentive's model: feature encoding, the two-tower model and its building blocks, training, serving
+ * with the exact retriever, and persistence. Only {@code dev.attentive.model} is API; the packages
+ * along the data flow ({@code features}, {@code nn}, {@code train}, {@code serve}, {@code store}) are
+ * internal.
  */
 module dev.attentive.model {
     requires transitive dev.attentive.api;
     requires dev.attentive.kernels;
     requires tools.jackson.databind;
-    requires static com.google.guice;
 
     exports dev.attentive.model;
-    exports dev.attentive.model.inject;
 
     provides dev.attentive.api.spi.RetrieverProvider with dev.attentive.model.ExactRetrieverProvider;
     provides dev.attentive.api.spi.AttentionProvider with dev.attentive.model.MeanAttentionProvider,

@@ -3,6 +3,7 @@ package dev.attentive.model;
 import dev.attentive.api.Retriever;
 import dev.attentive.api.spi.RetrieverProvider;
 import dev.attentive.api.spi.RetrieverSpec;
+import dev.attentive.model.serve.ExactRetriever;
 
 /**
  * The {@code exact} retriever: brute-force top-k over a contiguous in-memory matrix of item

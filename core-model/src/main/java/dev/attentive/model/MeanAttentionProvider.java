@@ -3,6 +3,7 @@ package dev.attentive.model;
 import dev.attentive.api.Attention;
 import dev.attentive.api.spi.AttentionProvider;
 import dev.attentive.api.spi.AttentionShape;
+import dev.attentive.model.nn.MeanAttention;
 
 /**
  * The {@code mean} attention: the plain average of the present field vectors, every present field

@@ -3,6 +3,7 @@ package dev.attentive.model;
 import dev.attentive.api.Tower;
 import dev.attentive.api.spi.ConfigException;
 import dev.attentive.api.spi.TowerProvider;
+import dev.attentive.model.nn.MlpTower;
 import java.util.List;
 
 /**

@@ -5,6 +5,7 @@ import dev.attentive.api.Recommender;
 import dev.attentive.api.spi.ConfigException;
 import dev.attentive.api.spi.ModelProvider;
 import dev.attentive.api.spi.TrainingContext;
+import dev.attentive.model.train.Trainer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,7 +157,7 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
         }
 
         /** Whether the user tower has a history field. */
-        boolean hasHistory() {
+        public boolean hasHistory() {
             return !"none".equalsIgnoreCase(historyAttention);
         }
     }
@@ -168,7 +169,7 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
      * @return key to value, in order
      * @throws IllegalArgumentException naming a part without {@code =} or a repeated key
      */
-    static Map<String, String> parseSettings(String settings) {
+    public static Map<String, String> parseSettings(String settings) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String part : settings.split(";")) {
             if (part.isBlank()) {

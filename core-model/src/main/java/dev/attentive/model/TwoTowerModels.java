@@ -3,6 +3,8 @@ package dev.attentive.model;
 import dev.attentive.api.ItemId;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.UserId;
+import dev.attentive.model.serve.TwoTowerRecommender;
+import dev.attentive.model.store.ModelStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,7 +1,10 @@
 /**
- * The two-tower model and its building blocks, with the {@code exact} retriever and the
- * {@code mean} attention providers. Implementation types are package-private; providers are public
- * so that {@link java.util.ServiceLoader} can make them, and {@link dev.attentive.model.TwoTowerModels}
- * saves and loads trained models (format in {@code core-model/MODEL-FORMAT.md}).
+ * Attentive's model API: the {@code two-tower} model provider and its config, {@link
+ * dev.attentive.model.TwoTowerModels} to save and load trained models (format in
+ * {@code core-model/MODEL-FORMAT.md}), and the providers of the {@code mlp} tower, the {@code mean}
+ * and {@code concat-mlp} attentions and the {@code exact} retriever, public so that
+ * {@link java.util.ServiceLoader} can make them. This is the only exported package; the
+ * implementation lives in the internal packages {@code features}, {@code nn}, {@code train},
+ * {@code serve} and {@code store}, in the order data passes through them.
  */
 package dev.attentive.model;

@@ -1,0 +1,283 @@
+package dev.attentive.model.nn;
+
+import dev.attentive.api.Gradients;
+import dev.attentive.api.Parameter;
+import dev.attentive.api.Tower;
+import dev.attentive.kernels.Gemm;
+import dev.attentive.model.MlpTowerProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * A multi-layer perceptron over row-major batches, on the blocked GEMMs of {@link Gemm}.
+ * Parameters per layer {@code l}: {@code layer<l>.weight [in, out]} (row-major, x.W), {@code layer<l>.bias [out]},
+ * and with layer norm {@code layer<l>.gain [out]} and {@code layer<l>.shift [out]} on hidden layers.
+ * Forward passes are independent; thread safe for concurrent forwards.
+ */
+public final class MlpTower implements Tower {
+    private static final float LN_EPS = 1e-5f;
+    private static final float GELU_C = (float) Math.sqrt(2 / Math.PI);
+
+    private final int in;
+    private final int out;
+    private final int[] widths;
+    private final MlpTowerProvider.Activation activation;
+    private final boolean layerNorm;
+    private final float dropout;
+    private final Parameter[] weights;
+    private final Parameter[] biases;
+    private final Parameter[] gains;
+    private final Parameter[] shifts;
+    private final List<Parameter> parameters;
+
+    public MlpTower(MlpTowerProvider.Config config, int inputDim, int outputDim, long seed) {
+        this.in = inputDim;
+        this.out = outputDim;
+        int layers = config.widths().size() + 1;
+        this.widths = new int[layers + 1];
+        widths[0] = inputDim;
+        for (int l = 0; l < config.widths().size(); l++) {
+            widths[l + 1] = config.widths().get(l);
+        }
+        widths[layers] = outputDim;
+        this.activation = config.activation();
+        this.layerNorm = config.layerNorm();
+        this.dropout = (float) config.dropout();
+        SplittableRandom random = new SplittableRandom(seed);
+        weights = new Parameter[layers];
+        biases = new Parameter[layers];
+        gains = new Parameter[layers];
+        shifts = new Parameter[layers];
+        List<Parameter> all = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            int fanIn = widths[l];
+            int fanOut = widths[l + 1];
+            double bound = 1 / Math.sqrt(fanIn);
+            float[] w = new float[fanIn * fanOut];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) random.nextDouble(-bound, bound);
+            }
+            float[] b = new float[fanOut];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) random.nextDouble(-bound, bound);
+            }
+            weights[l] = new Parameter("layer" + l + ".weight", new int[] {fanIn, fanOut}, w);
+            biases[l] = new Parameter("layer" + l + ".bias", new int[] {fanOut}, b);
+            all.add(weights[l]);
+            all.add(biases[l]);
+            if (layerNorm && l < layers - 1) {
+                float[] g = new float[fanOut];
+                java.util.Arrays.fill(g, 1f);
+                gains[l] = new Parameter("layer" + l + ".gain", new int[] {fanOut}, g);
+                shifts[l] = new Parameter("layer" + l + ".shift", new int[] {fanOut}, new float[fanOut]);
+                all.add(gains[l]);
+                all.add(shifts[l]);
+            }
+        }
+        this.parameters = List.copyOf(all);
+    }
+
+    @Override
+    public int inputDim() {
+        return in;
+    }
+
+    @Override
+    public int outputDim() {
+        return out;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public Pass forward(float[] input, int batch, boolean training, RandomGenerator random) {
+        int layers = weights.length;
+        float[][] acts = new float[layers + 1][];
+        float[][] pre = new float[layers][];
+        float[][] normed = new float[layers][];
+        float[][] rstd = new float[layers][];
+        float[][] masks = new float[layers][];
+        acts[0] = input;
+        boolean drop = training && dropout > 0;
+        if (drop && random == null) {
+            throw new IllegalArgumentException("A training pass with dropout needs a random generator");
+        }
+        for (int l = 0; l < layers; l++) {
+            int fi = widths[l];
+            int fo = widths[l + 1];
+            float[] z = new float[batch * fo];
+            Gemm.gemmNN(batch, fo, fi, acts[l], 0, fi, weights[l].values(), 0, fo, z, 0, fo, false);
+            float[] b = biases[l].values();
+            for (int r = 0; r < batch; r++) {
+                int o = r * fo;
+                for (int j = 0; j < fo; j++) {
+                    z[o + j] += b[j];
+                }
+            }
+            if (l == layers - 1) {
+                acts[l + 1] = z;
+                break;
+            }
+            float[] h = z;
+            if (layerNorm) {
+                normed[l] = new float[batch * fo];
+                rstd[l] = new float[batch];
+                h = new float[batch * fo];
+                float[] g = gains[l].values();
+                float[] s = shifts[l].values();
+                for (int r = 0; r < batch; r++) {
+                    int o = r * fo;
+                    double mean = 0;
+                    for (int j = 0; j < fo; j++) {
+                        mean += z[o + j];
+                    }
+                    mean /= fo;
+                    double var = 0;
+                    for (int j = 0; j < fo; j++) {
+                        double d = z[o + j] - mean;
+                        var += d * d;
+                    }
+                    var /= fo;
+                    float rs = (float) (1 / Math.sqrt(var + LN_EPS));
+                    rstd[l][r] = rs;
+                    for (int j = 0; j < fo; j++) {
+                        float xh = (float) ((z[o + j] - mean) * rs);
+                        normed[l][o + j] = xh;
+                        h[o + j] = xh * g[j] + s[j];
+                    }
+                }
+            }
+            pre[l] = h;
+            float[] a = new float[batch * fo];
+            if (activation == MlpTowerProvider.Activation.RELU) {
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = h[i] > 0 ? h[i] : 0f;
+                }
+            } else {
+                for (int i = 0; i < a.length; i++) {
+                    float x = h[i];
+                    float t = (float) Math.tanh(GELU_C * (x + 0.044715f * x * x * x));
+                    a[i] = 0.5f * x * (1 + t);
+                }
+            }
+            if (drop) {
+                float keep = 1 - dropout;
+                float[] mask = new float[a.length];
+                for (int i = 0; i < a.length; i++) {
+                    mask[i] = random.nextFloat() < keep ? 1 / keep : 0f;
+                    a[i] *= mask[i];
+                }
+                masks[l] = mask;
+            }
+            acts[l + 1] = a;
+        }
+        return new MlpPass(batch, acts, pre, normed, rstd, masks);
+    }
+
+    @Override
+    public void backward(Pass pass, float[] gradOutput, float[] gradInput, Gradients gradients) {
+        MlpPass p = (MlpPass) pass;
+        int batch = p.batch;
+        int layers = weights.length;
+        float[] grad = gradOutput;
+        for (int l = layers - 1; l >= 0; l--) {
+            int fi = widths[l];
+            int fo = widths[l + 1];
+            if (l < layers - 1) {
+                // grad is d/d(activation output); go back through dropout, activation and layer norm.
+                float[] g = new float[batch * fo];
+                float[] h = p.pre[l];
+                float[] mask = p.masks[l];
+                for (int i = 0; i < g.length; i++) {
+                    float d = mask == null ? grad[i] : grad[i] * mask[i];
+                    float x = h[i];
+                    if (activation == MlpTowerProvider.Activation.RELU) {
+                        g[i] = x > 0 ? d : 0f;
+                    } else {
+                        float u = GELU_C * (x + 0.044715f * x * x * x);
+                        float t = (float) Math.tanh(u);
+                        float du = GELU_C * (1 + 3 * 0.044715f * x * x);
+                        g[i] = d * (0.5f * (1 + t) + 0.5f * x * (1 - t * t) * du);
+                    }
+                }
+                if (layerNorm) {
+                    float[] gain = gains[l].values();
+                    float[] gGain = gradients.of(gains[l]);
+                    float[] gShift = gradients.of(shifts[l]);
+                    float[] xh = p.normed[l];
+                    float[] gz = new float[batch * fo];
+                    for (int r = 0; r < batch; r++) {
+                        int o = r * fo;
+                        double meanD = 0;
+                        double meanDx = 0;
+                        for (int j = 0; j < fo; j++) {
+                            gGain[j] += g[o + j] * xh[o + j];
+                            gShift[j] += g[o + j];
+                            float dx = g[o + j] * gain[j];
+                            meanD += dx;
+                            meanDx += dx * xh[o + j];
+                        }
+                        meanD /= fo;
+                        meanDx /= fo;
+                        float rs = p.rstd[l][r];
+                        for (int j = 0; j < fo; j++) {
+                            float dx = g[o + j] * gain[j];
+                            gz[o + j] = (float) (rs * (dx - meanD - xh[o + j] * meanDx));
+                        }
+                    }
+                    g = gz;
+                }
+                grad = g;
+            }
+            float[] gb = gradients.of(biases[l]);
+            for (int r = 0; r < batch; r++) {
+                int o = r * fo;
+                for (int j = 0; j < fo; j++) {
+                    gb[j] += grad[o + j];
+                }
+            }
+            Gemm.gemmTN(fi, fo, batch, p.acts[l], 0, fi, grad, 0, fo, gradients.of(weights[l]), 0, fo, true);
+            if (l == 0) {
+                Gemm.gemmNT(batch, fi, fo, grad, 0, fo, weights[l].values(), 0, fo, gradInput, 0, fi, true);
+            } else {
+                float[] next = new float[batch * fi];
+                Gemm.gemmNT(batch, fi, fo, grad, 0, fo, weights[l].values(), 0, fo, next, 0, fi, false);
+                grad = next;
+            }
+        }
+    }
+
+    /** Everything backward needs; {@code acts[0]} is the caller's input (not copied). */
+    private static final class MlpPass implements Pass {
+        final int batch;
+        final float[][] acts;
+        final float[][] pre;
+        final float[][] normed;
+        final float[][] rstd;
+        final float[][] masks;
+
+        MlpPass(int batch, float[][] acts, float[][] pre, float[][] normed, float[][] rstd, float[][] masks) {
+            this.batch = batch;
+            this.acts = acts;
+            this.pre = pre;
+            this.normed = normed;
+            this.rstd = rstd;
+            this.masks = masks;
+        }
+
+        @Override
+        public int batch() {
+            return batch;
+        }
+
+        @Override
+        public float[] output() {
+            return acts[acts.length - 1];
+        }
+    }
+}

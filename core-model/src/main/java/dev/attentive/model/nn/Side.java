@@ -1,0 +1,297 @@
+package dev.attentive.model.nn;
+
+import dev.attentive.api.Attention;
+import dev.attentive.api.Gradients;
+import dev.attentive.api.Parameter;
+import dev.attentive.api.Tower;
+import dev.attentive.kernels.Vectors;
+import dev.attentive.model.features.FieldEncoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * One tower of the model: embedding tables of its fields, the field attention, optionally the
+ * history pooling (user side; its vectors are rows of the item side's id table), the tower and the
+ * L2 normalisation. Forward passes are safe to run concurrently; parameters change only in the
+ * optimiser step.
+ */
+public final class Side {
+    final String prefix;
+    final int dim;
+    /** The encoders of the table fields, in input order; the first is the id field. */
+    public final List<FieldEncoder> fields;
+    public final Parameter[] tables;
+    public final Attention attention;
+    public final Tower tower;
+    /** History pooling over the item id table, or null for the item side / no history. */
+    public final Attention historyAttention;
+    final int historyLength;
+    /** The item side's id table (history vectors), or null. */
+    Parameter historyTable;
+
+    Side(String prefix, int dim, List<FieldEncoder> fields, Parameter[] tables, Attention attention, Tower tower,
+            Attention historyAttention, int historyLength) {
+        this.prefix = prefix;
+        this.dim = dim;
+        this.fields = List.copyOf(fields);
+        this.tables = tables;
+        this.attention = attention;
+        this.tower = tower;
+        this.historyAttention = historyAttention;
+        this.historyLength = historyLength;
+    }
+
+    /** The number of attention inputs: the table fields and, with history, one more. */
+    public int fieldCount() {
+        return fields.size() + (historyAttention != null ? 1 : 0);
+    }
+
+    /** Parameters trained densely (attention, tower, history attention), in a stable order. */
+    public List<Parameter> denseParameters() {
+        List<Parameter> out = new ArrayList<>(attention.parameters());
+        out.addAll(tower.parameters());
+        if (historyAttention != null) {
+            out.addAll(historyAttention.parameters());
+        }
+        return out;
+    }
+
+    /** The gradient accumulators of one side. */
+    public final class Grads {
+        public final Gradients dense = new Gradients(denseParameters());
+        public final SparseGrad[] tables;
+        public final SparseGrad history;
+
+        public Grads() {
+            tables = new SparseGrad[Side.this.tables.length];
+            for (int t = 0; t < tables.length; t++) {
+                tables[t] = new SparseGrad(Side.this.tables[t].shape()[0], dim);
+            }
+            history = historyTable == null ? null : new SparseGrad(historyTable.shape()[0], dim);
+        }
+
+        public void zero() {
+            dense.zero();
+            for (SparseGrad g : tables) {
+                g.zero();
+            }
+            if (history != null) {
+                history.zero();
+            }
+        }
+    }
+
+    /** A forward pass of a batch. */
+    public static final class Pass {
+        int batch;
+        FieldEncoder.Encoded[] rows;
+        public int[][] histories;
+        public float[] fieldVectors;
+        float[] mask;
+        public Attention.Pass historyPass;
+        /** With the fused mean history: per row, the first row of the batch with the same history array. */
+        int[] historyFirst;
+        public Attention.Pass attentionPass;
+        public Tower.Pass towerPass;
+        /** Tower outputs before normalisation, and their norms. */
+        float[] raw;
+        public float[] norms;
+        /** The unit embeddings, {@code batch x dim}. */
+        public float[] embeddings;
+    }
+
+    /**
+     * Embeds a batch.
+     *
+     * @param rows the encoded table fields of each row
+     * @param histories per row, the item-id-table rows of the recent items, most recent first
+     *     (null when this side has no history)
+     */
+    public Pass forward(FieldEncoder.Encoded[] rows, int[][] histories, boolean training, RandomGenerator random) {
+        int batch = rows.length;
+        int fc = fieldCount();
+        int tableFields = fields.size();
+        Pass p = new Pass();
+        p.batch = batch;
+        p.rows = rows;
+        p.histories = histories;
+        float[] x = new float[batch * fc * dim];
+        float[] mask = new float[batch * fc];
+        for (int b = 0; b < batch; b++) {
+            FieldEncoder.Encoded e = rows[b];
+            for (int f = 0; f < tableFields; f++) {
+                int from = e.offsets()[f];
+                int to = e.offsets()[f + 1];
+                if (from == to) {
+                    continue;
+                }
+                mask[b * fc + f] = 1;
+                float[] table = tables[f].values();
+                int out = (b * fc + f) * dim;
+                for (int i = from; i < to; i++) {
+                    Vectors.axpy(e.weights()[i], table, e.rows()[i] * dim, x, out, dim);
+                }
+            }
+        }
+        if (historyAttention != null) {
+            int n = historyLength;
+            float[] pooled;
+            if (historyAttention instanceof MeanAttention) {
+                p.historyPass = meanHistory(histories, batch, p);
+            } else {
+                float[] hx = new float[batch * n * dim];
+                float[] hm = new float[batch * n];
+                float[] table = historyTable.values();
+                for (int b = 0; b < batch; b++) {
+                    int[] h = histories[b];
+                    int len = Math.min(n, h.length);
+                    for (int i = 0; i < len; i++) {
+                        hm[b * n + i] = 1;
+                        System.arraycopy(table, h[i] * dim, hx, (b * n + i) * dim, dim);
+                    }
+                }
+                p.historyPass = historyAttention.forward(hx, hm, batch, training, random);
+            }
+            pooled = p.historyPass.output();
+            int f = tableFields;
+            for (int b = 0; b < batch; b++) {
+                if (histories[b].length == 0) {
+                    continue;
+                }
+                mask[b * fc + f] = 1;
+                System.arraycopy(pooled, b * dim, x, (b * fc + f) * dim, dim);
+            }
+        }
+        p.fieldVectors = x;
+        p.mask = mask;
+        p.attentionPass = attention.forward(x, mask, batch, training, random);
+        p.towerPass = tower.forward(p.attentionPass.output(), batch, training, random);
+        float[] raw = p.towerPass.output();
+        float[] emb = new float[batch * dim];
+        float[] norms = new float[batch];
+        for (int b = 0; b < batch; b++) {
+            double s = 0;
+            for (int d = 0; d < dim; d++) {
+                s += (double) raw[b * dim + d] * raw[b * dim + d];
+            }
+            float norm = (float) Math.max(Math.sqrt(s), 1e-12);
+            norms[b] = norm;
+            float inv = 1 / norm;
+            for (int d = 0; d < dim; d++) {
+                emb[b * dim + d] = raw[b * dim + d] * inv;
+            }
+        }
+        p.raw = raw;
+        p.norms = norms;
+        p.embeddings = emb;
+        return p;
+    }
+
+    /**
+     * Mean pooling of the history rows fused with the gather (the history attention is
+     * {@link MeanAttention}): the same sums in the same order as gathering into a
+     * {@code batch x n x dim} buffer and pooling it, without the buffer.
+     */
+    private Attention.Pass meanHistory(int[][] histories, int batch, Pass p) {
+        int n = historyLength;
+        float[] table = historyTable.values();
+        float[] pooled = new float[batch * dim];
+        float[] weights = new float[batch * n];
+        // Rows sharing one history array (a user's static history) are pooled once.
+        java.util.IdentityHashMap<int[], Integer> firstRow = new java.util.IdentityHashMap<>();
+        p.historyFirst = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            int[] h = histories[b];
+            int len = Math.min(n, h.length);
+            Integer first = firstRow.putIfAbsent(h, b);
+            p.historyFirst[b] = first == null ? b : first;
+            if (len == 0) {
+                continue;
+            }
+            float w = 1f / len;
+            for (int i = 0; i < len; i++) {
+                weights[b * n + i] = w;
+            }
+            if (first != null) {
+                System.arraycopy(pooled, first * dim, pooled, b * dim, dim);
+                continue;
+            }
+            for (int i = 0; i < len; i++) {
+                Vectors.axpy(w, table, h[i] * dim, pooled, b * dim, dim);
+            }
+        }
+        return new MeanAttention.MeanPass(batch, pooled, weights);
+    }
+
+    /** Back-propagates the gradient of the unit embeddings into the side's accumulators. */
+    public void backward(Pass p, float[] gradEmbeddings, Grads grads) {
+        int batch = p.batch;
+        int fc = fieldCount();
+        float[] gradRaw = new float[batch * dim];
+        for (int b = 0; b < batch; b++) {
+            int o = b * dim;
+            double dot = 0;
+            for (int d = 0; d < dim; d++) {
+                dot += (double) p.embeddings[o + d] * gradEmbeddings[o + d];
+            }
+            float inv = 1 / p.norms[b];
+            for (int d = 0; d < dim; d++) {
+                gradRaw[o + d] = (float) ((gradEmbeddings[o + d] - p.embeddings[o + d] * dot) * inv);
+            }
+        }
+        float[] gradPooled = new float[batch * attention.outputDim()];
+        tower.backward(p.towerPass, gradRaw, gradPooled, grads.dense);
+        float[] gradFields = new float[batch * fc * dim];
+        attention.backward(p.attentionPass, gradPooled, gradFields, grads.dense);
+        int tableFields = fields.size();
+        for (int b = 0; b < batch; b++) {
+            FieldEncoder.Encoded e = p.rows[b];
+            for (int f = 0; f < tableFields; f++) {
+                int from = e.offsets()[f];
+                int to = e.offsets()[f + 1];
+                int g = (b * fc + f) * dim;
+                for (int i = from; i < to; i++) {
+                    grads.tables[f].add(e.rows()[i], e.weights()[i], gradFields, g);
+                }
+            }
+        }
+        if (historyAttention != null) {
+            int n = historyLength;
+            if (historyAttention instanceof MeanAttention) {
+                // The fused mean: each present item's gradient is the pooled gradient over the count
+                // (MeanAttention.backward followed by the scatter) without the batch x n x dim buffer;
+                // rows sharing a history array sum their gradients first and scatter once.
+                float[] summed = new float[batch * dim];
+                for (int b = 0; b < batch; b++) {
+                    Vectors.axpy(1f, gradFields, (b * fc + tableFields) * dim, summed, p.historyFirst[b] * dim, dim);
+                }
+                for (int b = 0; b < batch; b++) {
+                    int[] h = p.histories[b];
+                    int len = Math.min(n, h.length);
+                    if (len == 0 || p.historyFirst[b] != b) {
+                        continue;
+                    }
+                    float w = 1f / len;
+                    for (int i = 0; i < len; i++) {
+                        grads.history.add(h[i], w, summed, b * dim);
+                    }
+                }
+                return;
+            }
+            float[] gradPooledHistory = new float[batch * dim];
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(gradFields, (b * fc + tableFields) * dim, gradPooledHistory, b * dim, dim);
+            }
+            float[] gradHistory = new float[batch * n * dim];
+            historyAttention.backward(p.historyPass, gradPooledHistory, gradHistory, grads.dense);
+            for (int b = 0; b < batch; b++) {
+                int[] h = p.histories[b];
+                int len = Math.min(n, h.length);
+                for (int i = 0; i < len; i++) {
+                    grads.history.add(h[i], 1f, gradHistory, (b * n + i) * dim);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Guice wiring: {@link dev.attentive.guice.AttentiveModule} binds a {@link dev.attentive.api.Recommender}
+ * loaded from a saved model directory.
+ */
+package dev.attentive.guice;

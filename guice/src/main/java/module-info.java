@@ -1,0 +1,9 @@
+/** Optional Guice wiring for Attentive: a Guice module that binds a saved two-tower model as the {@code Recommender}. */
+module dev.attentive.guice {
+    requires transitive dev.attentive.api;
+    // Not transitive: Guice is an automatic module (see AttentiveModule); hosts require it themselves.
+    requires com.google.guice;
+    requires dev.attentive.model;
+
+    exports dev.attentive.guice;
+}
