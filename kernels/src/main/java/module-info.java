@@ -4,7 +4,7 @@
  * top-k heap and a parallel-for. Depends on the JDK only; the incubating Vector API is used when it
  * is in the boot layer (see {@link dev.attentive.kernels.VectorSupport}).
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 module dev.attentive.kernels {
     requires static jdk.incubator.vector;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  * of the project; the evaluation harness's {@code evaluate}, {@code profile} and {@code fetch} are
  * its subcommands.
  */
-@Command(name = "attentive", mixinStandardHelpOptions = true, version = "attentive 0.1.0-SNAPSHOT",
+@Command(name = "attentive", mixinStandardHelpOptions = true, version = "attentive 0.2.0-SNAPSHOT",
         description = "Two-tower retrieval recommendation with attention, in the JVM.",
         subcommands = {DemoCommand.class, EvaluateCommand.class, ProfileCommand.class, FetchCommand.class,
                 RecommendCommand.class, BenchIndexCommand.class, PluginsCommand.class})

@@ -21,21 +21,21 @@ import java.util.Arrays;
  * concurrent calls on disjoint outputs are safe. Arrays must not be null; dimensions are element
  * counts, at least 0; C must not overlap A or B.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 public final class Gemm {
     /**
      * How the scalar loops (without the Vector API, and for C's last {@code n mod lanes} columns with
      * it) order a float product's rounding. Both are deterministic; they differ in the last bits.
      *
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public enum ScalarOrder {
         /**
          * i-p-j loops: {@code C[i][j] += A[i][p] * B[p][j]}, each product rounded and added into C in
          * order of {@code p}; terms with {@code A[i][p] == 0} are skipped. The two-tower model's order.
          *
-         * @since 0.1.0
+         * @since 0.2.0
          */
         ROW_STREAMING,
         /**
@@ -44,7 +44,7 @@ public final class Gemm {
          * {@link Vectors#dotDoubleAccumulate(float[], int, float[], int, int)}. The attention plugins'
          * order. Allocates the packed copies on every call.
          *
-         * @since 0.1.0
+         * @since 0.2.0
          */
         REGISTER_TILED
     }
@@ -74,7 +74,7 @@ public final class Gemm {
      * @param ldc C's row stride, at least {@code n}
      * @param accumulate whether to add into C rather than overwrite it
      * @param order how the scalar loops round (see {@link ScalarOrder}); not null
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static void gemm(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
             float[] c, int cOff, int ldc, boolean accumulate, ScalarOrder order) {
@@ -97,7 +97,7 @@ public final class Gemm {
      * @param cOff where it starts in {@code c}
      * @param ldc C's row stride, at least {@code n}
      * @param accumulate whether to add into C rather than overwrite it
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static void gemmNN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
             float[] c, int cOff, int ldc, boolean accumulate) {
@@ -121,7 +121,7 @@ public final class Gemm {
      * @param cOff where it starts in {@code c}
      * @param ldc C's row stride, at least {@code n}
      * @param accumulate whether to add into C rather than overwrite it
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static void gemmTN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
             float[] c, int cOff, int ldc, boolean accumulate) {
@@ -147,7 +147,7 @@ public final class Gemm {
      * @param cOff where it starts in {@code c}
      * @param ldc C's row stride, at least {@code n}
      * @param accumulate whether to add into C rather than overwrite it
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
             float[] c, int cOff, int ldc, boolean accumulate) {
@@ -196,7 +196,7 @@ public final class Gemm {
      * @param cOff where it starts in {@code c}
      * @param ldc C's row stride, at least {@code n}
      * @param accumulate whether to add into C rather than overwrite it
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static void gemmNN(int m, int n, int k, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
             double[] c, int cOff, int ldc, boolean accumulate) {

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * so the vector and scalar paths give the same bits. Static, stateless, allocation-free and thread
  * safe; arrays must not be null and must hold the panel.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 public final class PanelScorer {
     /**
@@ -21,7 +21,7 @@ public final class PanelScorer {
      * scalar path. Fixed for the life of the JVM; data laid out for one width must not be read with
      * another (do not persist it).
      *
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static final int WIDTH = VectorSupport.ENABLED ? Math.max(64, VectorKernels.panelWidth()) : 64;
 
@@ -38,7 +38,7 @@ public final class PanelScorer {
      * @param out receives the {@link #WIDTH} scores from index 0
      * @return the largest of the scores (NaN scores are ignored by the scalar path and may be returned
      *     by the vector path; callers must not rely on either)
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static float score(float[] q, int dim, float[] panel, int off, float[] out) {
         if (VectorSupport.ENABLED) {
@@ -77,7 +77,7 @@ public final class PanelScorer {
      * @param out receives the {@link #WIDTH} scores from {@code base}
      * @param base where this panel's items start in {@code scales} and {@code out}
      * @return the largest of the scores
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static float scoreInt8(float[] q, int dim, byte[] codes, int off, float[] scales, float[] out, int base) {
         if (VectorSupport.ENABLED) {

@@ -24,13 +24,13 @@ import java.util.function.IntConsumer;
  * safe but share the workers). Not reentrant: a part must not call back into the same instance. Close
  * it to stop the workers; a closed instance rejects further calls with {@link IllegalStateException}.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 public final class ParallelFor implements AutoCloseable {
     /**
      * A part of a range computation: the indices {@code [from, to)}.
      *
-     * @since 0.1.0
+     * @since 0.2.0
      */
     @FunctionalInterface
     public interface RangeBody {
@@ -39,7 +39,7 @@ public final class ParallelFor implements AutoCloseable {
          *
          * @param from the first index, inclusive
          * @param to the last index, exclusive
-         * @since 0.1.0
+         * @since 0.2.0
          */
         void run(int from, int to);
     }
@@ -53,7 +53,7 @@ public final class ParallelFor implements AutoCloseable {
      * @param threads the most threads one call uses, the caller's included; at least 1
      * @param threadName the workers' name, as shown in thread dumps; not null
      * @throws IllegalArgumentException if {@code threads < 1}
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public ParallelFor(int threads, String threadName) {
         if (threads < 1) {
@@ -81,7 +81,7 @@ public final class ParallelFor implements AutoCloseable {
      * @param threads the most threads to use, at least 1
      * @param body what to do per index; not null
      * @throws IllegalArgumentException if {@code threads < 1} or {@code n < 0}
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static void forEach(int n, int threads, IntConsumer body) {
         if (threads == 1) {
@@ -100,7 +100,7 @@ public final class ParallelFor implements AutoCloseable {
      * The most threads one call uses, the caller's included.
      *
      * @return at least 1
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public int threads() {
         return threads;
@@ -114,7 +114,7 @@ public final class ParallelFor implements AutoCloseable {
      *
      * @param n how many indices, at least 0
      * @param body the part; not null
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public void range(int n, RangeBody body) {
         checkN(n);
@@ -140,7 +140,7 @@ public final class ParallelFor implements AutoCloseable {
      *
      * @param n how many indices, at least 0
      * @param body what to do per index; not null
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public void forEach(int n, IntConsumer body) {
         checkN(n);
@@ -170,7 +170,7 @@ public final class ParallelFor implements AutoCloseable {
      * when there are more tasks than threads), and waits for all.
      *
      * @param tasks the tasks; not null, none null
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public void all(Runnable... tasks) {
         if (pool == null) {
@@ -259,7 +259,7 @@ public final class ParallelFor implements AutoCloseable {
     /**
      * Stops the worker threads (interrupting parts still running). Idempotent.
      *
-     * @since 0.1.0
+     * @since 0.2.0
      */
     @Override
     public void close() {

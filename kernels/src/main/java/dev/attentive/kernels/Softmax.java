@@ -9,7 +9,7 @@ package dev.attentive.kernels;
  * entry marks a present element; a null mask means every element is present. Arrays other than masks
  * must not be null.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 public final class Softmax {
     private Softmax() {
@@ -28,7 +28,7 @@ public final class Softmax {
      * @param out receives the {@code n} weights
      * @param oo where they start in {@code out}
      * @return whether any entry was present
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static boolean maskedForward(float[] scores, int so, float[] mask, int mo, int n, float[] out, int oo) {
         float max = Float.NEGATIVE_INFINITY;
@@ -67,7 +67,7 @@ public final class Softmax {
      * @param out receives the {@code n} weights
      * @param oo where they start in {@code out}
      * @return whether any entry was present
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static boolean maskedForward(double[] scores, int so, float[] mask, int mo, int n, double[] out, int oo) {
         double max = Double.NEGATIVE_INFINITY;
@@ -107,7 +107,7 @@ public final class Softmax {
      * @param n how many entries
      * @param ds receives the gradient with respect to the scores
      * @param dso where it starts in {@code ds}
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static void backward(float[] w, int wo, float[] dw, int dwo, int n, float[] ds, int dso) {
         float mean = Vectors.dotDoubleAccumulate(w, wo, dw, dwo, n);
@@ -127,7 +127,7 @@ public final class Softmax {
      * @param n how many entries
      * @param ds receives the gradient with respect to the scores
      * @param dso where it starts in {@code ds}
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static void backward(double[] w, int wo, double[] dw, int dwo, int n, double[] ds, int dso) {
         double mean = Vectors.dotDoubleAccumulate(w, wo, dw, dwo, n);
@@ -148,7 +148,7 @@ public final class Softmax {
      * @param shift per-column values to subtract (such as a log-frequency correction), from index 0;
      *     null for none
      * @return the largest rewritten value ({@code -Infinity} for {@code n == 0})
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static float affineMax(float[] x, int off, int n, float scale, float[] shift) {
         if (VectorSupport.ENABLED) {
@@ -180,7 +180,7 @@ public final class Softmax {
      * @param n the row length
      * @param max the value subtracted before exponentiation (normally {@link #affineMax}'s result)
      * @return the sum of the exponentials
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static float expShifted(float[] x, int off, int n, float max) {
         if (VectorSupport.ENABLED) {

@@ -10,7 +10,7 @@ package dev.attentive.kernels;
  * which allocates only when {@code k} grows past every earlier capacity). Scores should not be NaN
  * (a NaN never enters a full heap and is ranked arbitrarily otherwise).
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 public final class TopK {
     private int k;
@@ -23,7 +23,7 @@ public final class TopK {
      *
      * @param k how many entries to keep, at least 0
      * @throws IllegalArgumentException if {@code k} is negative
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public TopK(int k) {
         checkK(k);
@@ -37,7 +37,7 @@ public final class TopK {
      *
      * @param k how many entries to keep, at least 0
      * @throws IllegalArgumentException if {@code k} is negative
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public void reset(int k) {
         checkK(k);
@@ -59,7 +59,7 @@ public final class TopK {
      * Whether the heap holds {@code k} entries (then only entries better than the worst kept enter).
      *
      * @return whether it is full
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public boolean full() {
         return size == k;
@@ -69,7 +69,7 @@ public final class TopK {
      * The worst kept score; meaningful only when {@link #full()}.
      *
      * @return the score at the root of the heap
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public float threshold() {
         return scores[0];
@@ -79,7 +79,7 @@ public final class TopK {
      * How many entries are kept.
      *
      * @return the size, at most {@code k}
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public int size() {
         return size;
@@ -92,7 +92,7 @@ public final class TopK {
      *
      * @param score the candidate's score
      * @return whether the heap has room or the score beats the worst kept one
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public boolean wouldAccept(float score) {
         return size < k || (k > 0 && score > scores[0]);
@@ -104,7 +104,7 @@ public final class TopK {
      *
      * @param key the entry's key
      * @param score its score
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public void offer(long key, float score) {
         if (size < k) {
@@ -123,7 +123,7 @@ public final class TopK {
      *
      * @param outKeys receives the keys; needs room for {@link #size()} entries
      * @param outScores receives the scores in the same order; needs room for {@link #size()} entries
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public void drainBestFirst(long[] outKeys, float[] outScores) {
         for (int i = size - 1; i >= 0; i--) {
@@ -139,7 +139,7 @@ public final class TopK {
      * @param outKeys receives the keys; needs room for {@link #size()} entries
      * @param outScores receives the scores in the same order; needs room for {@link #size()} entries
      * @throws ArithmeticException if a kept key does not fit an int (offer int keys to use this)
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public void drainBestFirst(int[] outKeys, float[] outScores) {
         for (int i = size - 1; i >= 0; i--) {

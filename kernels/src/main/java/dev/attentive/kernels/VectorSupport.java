@@ -12,13 +12,13 @@ package dev.attentive.kernels;
  * <p>The classes that use the Vector API are never loaded when it is disabled, so the kernels run on
  * any Java 21+ runtime. Thread safe (immutable).
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 public final class VectorSupport {
     /**
      * The system property that disables the vector paths when set to {@code false}.
      *
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static final String PROPERTY = "attentive.vector";
 
@@ -34,7 +34,7 @@ public final class VectorSupport {
      *
      * @return true when {@code jdk.incubator.vector} is in the boot layer and {@value #PROPERTY} is not
      *     {@code false}
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static boolean enabled() {
         return ENABLED;

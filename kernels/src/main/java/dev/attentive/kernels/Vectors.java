@@ -18,7 +18,7 @@ package dev.attentive.kernels;
  * {@link ArrayIndexOutOfBoundsException} or {@link NullPointerException} is thrown; lengths are
  * element counts.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 public final class Vectors {
     private Vectors() {
@@ -35,7 +35,7 @@ public final class Vectors {
      * @param bOff where it starts in {@code b}
      * @param n the length, at least 0
      * @return the dot product (0 for {@code n == 0})
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         float s0 = 0;
@@ -67,7 +67,7 @@ public final class Vectors {
      * @param bOff where it starts in {@code b}
      * @param n the length, at least 0
      * @return the dot product rounded to float
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static float dotDoubleAccumulate(float[] a, int aOff, float[] b, int bOff, int n) {
         // Four independent accumulators: one chain of dependent adds is latency-bound.
@@ -98,7 +98,7 @@ public final class Vectors {
      * @param bOff where it starts in {@code b}
      * @param n the length, at least 0
      * @return the dot product
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static double dotDoubleAccumulate(double[] a, int aOff, double[] b, int bOff, int n) {
         double s0 = 0;
@@ -129,7 +129,7 @@ public final class Vectors {
      * @param bOff where it starts in {@code b}
      * @param n the length, at least 0
      * @return the dot product
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static double dotDoubleAccumulate(float[] a, int aOff, double[] b, int bOff, int n) {
         double s0 = 0;
@@ -162,7 +162,7 @@ public final class Vectors {
      * @param bOff where it starts in {@code b}
      * @param n the length, at least 0
      * @return the dot product
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static float dotLanes(float[] a, int aOff, float[] b, int bOff, int n) {
         return VectorSupport.ENABLED ? VectorKernels.dot(a, aOff, b, bOff, n) : dotDoubleAccumulate(a, aOff, b, bOff, n);
@@ -179,7 +179,7 @@ public final class Vectors {
      * @param bOff where it starts in {@code b}
      * @param n the length, at least 0
      * @return the dot product
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static double dotLanes(double[] a, int aOff, double[] b, int bOff, int n) {
         return VectorSupport.ENABLED ? VectorKernels.dot(a, aOff, b, bOff, n) : dotDoubleAccumulate(a, aOff, b, bOff, n);
@@ -195,7 +195,7 @@ public final class Vectors {
      * @param y the updated vector
      * @param yOff where it starts in {@code y}
      * @param n the length, at least 0
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
@@ -212,7 +212,7 @@ public final class Vectors {
      * @param y the updated vector
      * @param yOff where it starts in {@code y}
      * @param n the length, at least 0
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static void axpy(double alpha, double[] x, int xOff, double[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
@@ -230,7 +230,7 @@ public final class Vectors {
      * @param y the updated float vector
      * @param yOff where it starts in {@code y}
      * @param n the length, at least 0
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static void axpy(double alpha, double[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
@@ -249,7 +249,7 @@ public final class Vectors {
      * @param y the updated vector
      * @param yOff where it starts in {@code y}
      * @param n the length, at least 0
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static void axpyLanes(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         if (VectorSupport.ENABLED) {
@@ -269,7 +269,7 @@ public final class Vectors {
      * @param y the updated vector
      * @param yOff where it starts in {@code y}
      * @param n the length, at least 0
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static void axpyLanes(double alpha, double[] x, int xOff, double[] y, int yOff, int n) {
         if (VectorSupport.ENABLED) {
@@ -286,7 +286,7 @@ public final class Vectors {
      * @param off where it starts
      * @param n the length, at least 0
      * @param alpha the scale
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static void scale(float[] x, int off, int n, float alpha) {
         for (int i = 0; i < n; i++) {
@@ -300,7 +300,7 @@ public final class Vectors {
      * @param v the values
      * @param n how many to check from the start, at most {@code v.length}
      * @return true when every checked value is finite (also for {@code n == 0})
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static boolean allFinite(float[] v, int n) {
         for (int i = 0; i < n; i++) {
@@ -322,7 +322,7 @@ public final class Vectors {
      * @param cut the threshold, inclusive
      * @param out receives the indices; needs room for {@code to - from} in the worst case
      * @return how many indices were written
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static int collectAtLeast(float[] x, int from, int to, float cut, int[] out) {
         if (VectorSupport.ENABLED) {
@@ -353,7 +353,7 @@ public final class Vectors {
      * @param out receives the {@code cols x rows} transpose
      * @param outOff where it starts in {@code out}
      * @param ldOut the row stride of {@code out}, at least {@code rows}
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static void transpose(float[] in, int inOff, int rows, int cols, float[] out, int outOff, int ldOut) {
         for (int r = 0; r < rows; r++) {
@@ -374,7 +374,7 @@ public final class Vectors {
      * @param out receives the {@code cols x rows} transpose
      * @param outOff where it starts in {@code out}
      * @param ldOut the row stride of {@code out}, at least {@code rows}
-     * @since 0.1.0
+     * @since 0.2.0
      */
     public static void transpose(float[] in, int inOff, int rows, int cols, double[] out, int outOff, int ldOut) {
         for (int r = 0; r < rows; r++) {

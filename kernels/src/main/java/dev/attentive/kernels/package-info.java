@@ -5,6 +5,6 @@
  * and a bounded parallel-for ({@link dev.attentive.kernels.ParallelFor}). Every kernel states its
  * accumulation order, so results are bit-for-bit reproducible for a given JDK and vector switch.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 package dev.attentive.kernels;
