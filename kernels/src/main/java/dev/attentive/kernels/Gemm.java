@@ -221,7 +221,7 @@ public final class Gemm {
             return;
         }
         if (vector) {
-            VectorKernels.gemm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, order);
+            VectorGemm.gemm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, order);
         } else {
             scalar(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, order);
         }
@@ -361,7 +361,7 @@ public final class Gemm {
             return;
         }
         if (vector) {
-            VectorKernels.gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            VectorGemm.gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         } else {
             scalar(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         }

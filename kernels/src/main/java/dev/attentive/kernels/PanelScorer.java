@@ -23,7 +23,7 @@ public final class PanelScorer {
      *
      * @since 0.2.0
      */
-    public static final int WIDTH = VectorSupport.ENABLED ? Math.max(64, VectorKernels.panelWidth()) : 64;
+    public static final int WIDTH = VectorSupport.ENABLED ? Math.max(64, VectorOps.panelWidth()) : 64;
 
     private PanelScorer() {
     }
@@ -42,7 +42,7 @@ public final class PanelScorer {
      */
     public static float score(float[] q, int dim, float[] panel, int off, float[] out) {
         if (VectorSupport.ENABLED) {
-            return VectorKernels.scorePanel(q, dim, panel, off, out);
+            return VectorOps.scorePanel(q, dim, panel, off, out);
         }
         return scoreScalar(q, dim, panel, off, out);
     }
@@ -81,7 +81,7 @@ public final class PanelScorer {
      */
     public static float scoreInt8(float[] q, int dim, byte[] codes, int off, float[] scales, float[] out, int base) {
         if (VectorSupport.ENABLED) {
-            return VectorKernels.scorePanelInt8(q, dim, codes, off, scales, out, base);
+            return VectorOps.scorePanelInt8(q, dim, codes, off, scales, out, base);
         }
         return scoreInt8Scalar(q, dim, codes, off, scales, out, base);
     }

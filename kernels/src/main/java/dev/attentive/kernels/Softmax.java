@@ -152,7 +152,7 @@ public final class Softmax {
      */
     public static float affineMax(float[] x, int off, int n, float scale, float[] shift) {
         if (VectorSupport.ENABLED) {
-            return VectorKernels.affineMax(x, off, n, scale, shift);
+            return VectorOps.affineMax(x, off, n, scale, shift);
         }
         return affineMaxScalar(x, off, n, scale, shift);
     }
@@ -184,7 +184,7 @@ public final class Softmax {
      */
     public static float expShifted(float[] x, int off, int n, float max) {
         if (VectorSupport.ENABLED) {
-            return VectorKernels.expShifted(x, off, n, max);
+            return VectorOps.expShifted(x, off, n, max);
         }
         return expShiftedScalar(x, off, n, max);
     }

@@ -165,7 +165,7 @@ public final class Vectors {
      * @since 0.2.0
      */
     public static float dotLanes(float[] a, int aOff, float[] b, int bOff, int n) {
-        return VectorSupport.ENABLED ? VectorKernels.dot(a, aOff, b, bOff, n) : dotDoubleAccumulate(a, aOff, b, bOff, n);
+        return VectorSupport.ENABLED ? VectorOps.dot(a, aOff, b, bOff, n) : dotDoubleAccumulate(a, aOff, b, bOff, n);
     }
 
     /**
@@ -182,7 +182,7 @@ public final class Vectors {
      * @since 0.2.0
      */
     public static double dotLanes(double[] a, int aOff, double[] b, int bOff, int n) {
-        return VectorSupport.ENABLED ? VectorKernels.dot(a, aOff, b, bOff, n) : dotDoubleAccumulate(a, aOff, b, bOff, n);
+        return VectorSupport.ENABLED ? VectorOps.dot(a, aOff, b, bOff, n) : dotDoubleAccumulate(a, aOff, b, bOff, n);
     }
 
     /**
@@ -253,7 +253,7 @@ public final class Vectors {
      */
     public static void axpyLanes(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         if (VectorSupport.ENABLED) {
-            VectorKernels.axpy(alpha, x, xOff, y, yOff, n);
+            VectorOps.axpy(alpha, x, xOff, y, yOff, n);
         } else {
             axpy(alpha, x, xOff, y, yOff, n);
         }
@@ -273,7 +273,7 @@ public final class Vectors {
      */
     public static void axpyLanes(double alpha, double[] x, int xOff, double[] y, int yOff, int n) {
         if (VectorSupport.ENABLED) {
-            VectorKernels.axpy(alpha, x, xOff, y, yOff, n);
+            VectorOps.axpy(alpha, x, xOff, y, yOff, n);
         } else {
             axpy(alpha, x, xOff, y, yOff, n);
         }
@@ -326,7 +326,7 @@ public final class Vectors {
      */
     public static int collectAtLeast(float[] x, int from, int to, float cut, int[] out) {
         if (VectorSupport.ENABLED) {
-            return VectorKernels.collectAtLeast(x, from, to, cut, out);
+            return VectorOps.collectAtLeast(x, from, to, cut, out);
         }
         return collectAtLeastScalar(x, from, to, cut, out);
     }

@@ -222,8 +222,8 @@ class KernelsTest {
             assertThat(Vectors.dotLanes(xd, 3, yd, 5, n)).isCloseTo(exactD, within(1e-13 * (n + 1)));
             assertThat(Vectors.dotDoubleAccumulate(x, 3, yd, 5, n)).isCloseTo(exactMixed, within(1e-13 * (n + 1)));
             if (VectorSupport.enabled()) {
-                assertThat((double) VectorKernels.dot(x, 3, y, 5, n)).isCloseTo(exact, within(tolerance));
-                assertThat(VectorKernels.dot(xd, 3, yd, 5, n)).isCloseTo(exactD, within(1e-13 * (n + 1)));
+                assertThat((double) VectorOps.dot(x, 3, y, 5, n)).isCloseTo(exact, within(tolerance));
+                assertThat(VectorOps.dot(xd, 3, yd, 5, n)).isCloseTo(exactD, within(1e-13 * (n + 1)));
             } else {
                 // Without the Vector API the lane variants are exactly the scalar double ones.
                 assertThat(Vectors.dotLanes(x, 3, y, 5, n)).isEqualTo(Vectors.dotDoubleAccumulate(x, 3, y, 5, n));
@@ -381,7 +381,7 @@ class KernelsTest {
         float[] vector = x.clone();
         Softmax.expShifted(vector, 0, vector.length, 0f);
         for (int i = 0; i < x.length; i++) {
-            float scalar = VectorKernels.exp(x[i]);
+            float scalar = VectorOps.exp(x[i]);
             assertThat(vector[i]).as("x = %s", x[i]).isEqualTo(scalar);
             double exact = Math.exp(x[i]);
             if (x[i] >= -87f) {
