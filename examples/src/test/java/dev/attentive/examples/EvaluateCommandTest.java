@@ -2,6 +2,7 @@ package dev.attentive.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.attentive.eval.fixtures.ShopSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,39 +18,6 @@ import tools.jackson.databind.json.JsonMapper;
 class EvaluateCommandTest {
     @TempDir
     Path out;
-
-    /** The spec of eval's DatasetSpecTest: a shop's events, users and items in three formats. */
-    private static final String YAML = """
-            name: shop
-            interactions:
-              file: events.csv
-              columns:
-                - {name: user_id, type: user}
-                - {name: sku, type: item}
-                - {name: qty, type: weight}
-                - {name: ts, type: timestamp, format: "yyyy-MM-dd HH:mm:ss"}
-                - {name: channel, type: ignore}
-            users:
-              file: users.tsv
-              separator: tab
-              columns:
-                - {name: id, type: id}
-                - {name: age, type: numeric, missing: ["NA"]}
-                - {name: city, type: categorical}
-            items:
-              file: items.txt
-              separator: "::"
-              header: false
-              columns:
-                - {name: sku, type: id}
-                - {name: tags, type: multi_categorical, delimiter: "|"}
-            """;
-
-    private Path write(String name, String text) throws IOException {
-        Path p = out.resolve(name);
-        Files.writeString(p, text, StandardCharsets.UTF_8);
-        return p;
-    }
 
     @Test
     void writesResultsAndReportsOnSyntheticData() throws Exception {
@@ -119,10 +87,7 @@ class EvaluateCommandTest {
         for (int i = 0; i < 60; i++) {
             items.append("s").append(i).append("::t").append(i % 4).append('\n');
         }
-        write("events.csv", events.toString());
-        write("users.tsv", users.toString());
-        write("items.txt", items.toString());
-        Path spec = write("shop.yaml", YAML);
+        Path spec = ShopSpec.write(out, events.toString(), users.toString(), items.toString());
         Path results = out.resolve("out");
         PrintStream old = System.out;
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();

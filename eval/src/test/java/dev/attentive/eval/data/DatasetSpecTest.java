@@ -9,6 +9,7 @@ import dev.attentive.api.FieldSpec;
 import dev.attentive.api.Interaction;
 import dev.attentive.api.ItemId;
 import dev.attentive.api.UserId;
+import dev.attentive.eval.fixtures.ShopSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,48 +22,15 @@ class DatasetSpecTest {
     @TempDir
     Path dir;
 
-    private static final String YAML = """
-            name: shop
-            interactions:
-              file: events.csv
-              columns:
-                - {name: user_id, type: user}
-                - {name: sku, type: item}
-                - {name: qty, type: weight}
-                - {name: ts, type: timestamp, format: "yyyy-MM-dd HH:mm:ss"}
-                - {name: channel, type: ignore}
-            users:
-              file: users.tsv
-              separator: tab
-              columns:
-                - {name: id, type: id}
-                - {name: age, type: numeric, missing: ["NA"]}
-                - {name: city, type: categorical}
-            items:
-              file: items.txt
-              separator: "::"
-              header: false
-              columns:
-                - {name: sku, type: id}
-                - {name: tags, type: multi_categorical, delimiter: "|"}
-            """;
-
     private Path write(String name, String text) throws IOException {
         Path p = dir.resolve(name);
         Files.writeString(p, text, StandardCharsets.UTF_8);
         return p;
     }
 
-    private Path shop() throws IOException {
-        write("events.csv", "user_id,sku,qty,ts,channel\nu1,s1,2,2024-01-02 03:04:05,web\nu2,\"s2\",1,2024-01-01 00:00:00,app\n");
-        write("users.tsv", "id\tage\tcity\nu1\t31\tParis\nu2\tNA\t\n");
-        write("items.txt", "s1::a|b| b\ns2::\n");
-        return write("shop.yaml", YAML);
-    }
-
     @Test
     void loadsInteractionsAndFeatureTablesFromAYamlSpec() throws IOException {
-        Dataset d = DatasetSpec.load(shop());
+        Dataset d = DatasetSpec.load(ShopSpec.write(dir));
         assertThat(d.name()).isEqualTo("shop");
         assertThat(d.interactions()).containsExactly(
                 new Interaction(UserId.of("u1"), ItemId.of("s1"), 1_704_164_645L, 2),
@@ -91,7 +59,7 @@ class DatasetSpecTest {
 
     @Test
     void unknownKeysAndBadDeclarationsAreErrorsWithThePlace() throws IOException {
-        Path typo = write("typo.yaml", YAML.replace("separator: tab", "sepparator: tab"));
+        Path typo = write("typo.yaml", ShopSpec.YAML.replace("separator: tab", "sepparator: tab"));
         assertThatThrownBy(() -> DatasetSpec.read(typo)).isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("typo.yaml field 'users.sepparator': unknown key 'sepparator'; valid keys: [columns, encoding, file,"
                         + " header, separator]");
@@ -116,7 +84,7 @@ class DatasetSpecTest {
 
     @Test
     void headerMismatchAndMalformedLinesNameFileLineAndField() throws IOException {
-        Path spec = shop();
+        Path spec = ShopSpec.write(dir);
         write("events.csv", "user_id,sku,quantity,ts,channel\nu1,s1,2,2024-01-02 03:04:05,web\n");
         assertThatThrownBy(() -> DatasetSpec.load(spec)).hasMessageContaining("events.csv:1: the header [user_id, sku, quantity,"
                 + " ts, channel] does not match the spec's columns [user_id, sku, qty, ts, channel]; unknown column(s) [quantity]"

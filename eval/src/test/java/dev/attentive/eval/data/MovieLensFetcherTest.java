@@ -1,81 +1,39 @@
 package dev.attentive.eval.data;
 
+import static dev.attentive.eval.fixtures.LoopbackMovieLensMirror.md5;
+import static dev.attentive.eval.fixtures.LoopbackMovieLensMirror.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.attentive.eval.fixtures.LoopbackMovieLensMirror;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Fetches from a real HTTP server on the loopback interface; never from the internet. */
+/** Fetches from a {@link LoopbackMovieLensMirror}, a real HTTP server on the loopback interface; never from the internet. */
 class MovieLensFetcherTest {
     @TempDir
     Path dir;
 
-    private HttpServer server;
-    private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    private LoopbackMovieLensMirror mirror;
     private URI base;
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/movielens/", exchange -> {
-            String name = exchange.getRequestURI().getPath().substring("/movielens/".length());
-            byte[] body = files.get(name);
-            if (body == null) {
-                exchange.sendResponseHeaders(404, -1);
-            } else {
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-            exchange.close();
-        });
-        server.start();
-        base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/movielens/");
+        mirror = new LoopbackMovieLensMirror();
+        base = mirror.base();
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
-    }
-
-    private static byte[] zip(Map<String, String> entries) throws IOException {
-        var bytes = new java.io.ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            for (var e : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue().getBytes(StandardCharsets.UTF_8));
-                zip.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
-    }
-
-    private static String md5(byte[] data) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
-    }
-
-    private void publish(String release, byte[] zip, String md5) {
-        files.put(release + ".zip", zip);
-        files.put(release + ".zip.md5", ("MD5 (" + release + ".zip) = " + md5 + "\n").getBytes(StandardCharsets.US_ASCII));
+        mirror.close();
     }
 
     private long entries(Path folder) throws IOException {
@@ -87,7 +45,7 @@ class MovieLensFetcherTest {
     @Test
     void downloadsVerifiesAndUnzipsIntoPlace() throws Exception {
         byte[] zip = zip(Map.of("ml-100k/", "", "ml-100k/u.data", "1\t2\t5\t881250949\n", "ml-100k/README", "hello"));
-        publish("ml-100k", zip, md5(zip));
+        mirror.publish("ml-100k", zip, md5(zip));
         Path target = dir.resolve("data");
         Path folder = new MovieLensFetcher(base).fetch("ml-100k", target, false);
         assertThat(folder).isEqualTo(target.resolve("ml-100k"));
@@ -103,7 +61,7 @@ class MovieLensFetcherTest {
     void aTamperedDownloadIsRefusedAndNothingIsWritten() throws Exception {
         byte[] zip = zip(Map.of("ml-1m/ratings.dat", "1::2::5::978300760\n"));
         byte[] tampered = zip(Map.of("ml-1m/ratings.dat", "1::2::1::978300760\n"));
-        publish("ml-1m", tampered, md5(zip));
+        mirror.publish("ml-1m", tampered, md5(zip));
         Path target = dir.resolve("data");
         assertThatThrownBy(() -> new MovieLensFetcher(base).fetch("ml-1m", target, false))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -116,7 +74,7 @@ class MovieLensFetcherTest {
     @Test
     void aZipSlipEntryIsRefusedAndNothingIsWritten() throws Exception {
         byte[] zip = zip(Map.of("ml-latest-small/ratings.csv", "x", "ml-latest-small/../../evil.txt", "pwned"));
-        publish("ml-latest-small", zip, md5(zip));
+        mirror.publish("ml-latest-small", zip, md5(zip));
         Path target = dir.resolve("data");
         assertThatThrownBy(() -> new MovieLensFetcher(base).fetch("ml-latest-small", target, false))
                 .isInstanceOf(IllegalArgumentException.class)
