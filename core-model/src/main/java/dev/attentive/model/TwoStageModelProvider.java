@@ -7,6 +7,7 @@ import dev.attentive.api.spi.ModelProvider;
 import dev.attentive.api.spi.TrainingContext;
 import dev.attentive.model.rank.TwoStageTrainer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -22,8 +23,8 @@ import java.util.Map;
  * Each gives its top {@code candidates} eligible items; the ranker scores their union. Per candidate
  * it reads, z-scored over the list: the regression's score, the retrieval's score (its lowest
  * retrieved score when the item is not among its top {@code 2 candidates}), whether the retrieval
- * returned it (0/1, not z-scored), and the item's log popularity; scaled by 4, 2, 1 and 0.5 so
- * that a ranker whose wide part starts at weight 1 each starts from that blend. The ranker's own item and
+ * returned it (0/1, not z-scored), and the item's log popularity; multiplied by {@code sourceScale}
+ * so that a ranker whose wide part starts at weight 1 each starts from that blend. The ranker's own item and
  * feature-value embeddings carry everything else; it never sees the retrieval's embeddings.
  *
  * <h2>Training without leakage</h2>
@@ -34,12 +35,15 @@ import java.util.Map;
  *       {@code round(holdout * n)} (at least 1) of them: the latest ones ({@code holdoutOrder=latest},
  *       or {@code auto} when every interaction has a timestamp) or a seeded random share
  *       ({@code random}, or {@code auto} without timestamps).</li>
- *   <li><b>Inner fit.</b> Both sources are fitted on the training set minus the held-out items.</li>
+ *   <li><b>Full fit.</b> Both sources are fitted on the whole training set; these serve. The
+ *       retrieval stops early on the validation callback, as {@code two-tower} does alone.</li>
+ *   <li><b>Inner fit.</b> Both sources are fitted again on the training set minus the held-out
+ *       items, the retrieval for the number of epochs the full fit chose and without the validation
+ *       callback (which measures against the whole training set).</li>
  *   <li><b>Lists.</b> Per user, the inner sources' candidates (the user's inner-fit items excluded,
  *       as at serving) plus {@code negatives} random items not in the inner fit. The ranker's targets
  *       are the user's held-out items in the list; every other item of the list is a negative
  *       (the sources' hard candidates and the random ones). Lists without a target are dropped.</li>
- *   <li><b>Full fit.</b> Both sources are refitted on the whole training set; these serve.</li>
  *   <li><b>Ranker.</b> Listwise softmax loss over each list (the mean of {@code -log softmax} over
  *       its targets), Adam, lists in mini-batches of {@code batch}; after every epoch the validation
  *       callback scores the served pipeline (full-fit sources and the current ranker), and the best
@@ -83,6 +87,9 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
      * @param historyLength how many recent items the ranker attends over (default 50)
      * @param holdout the share of each user's training items held out for ranker targets (default 0.2)
      * @param holdoutOrder which items are held out (default auto)
+     * @param sourceScale the factors of the four per-candidate numbers (regression, retrieval,
+     *     retrieved, popularity), written {@code a|b|c|d} (default {@code 4|2|1|0.5}: the PyTorch
+     *     peer's 4:2 start)
      * @param negatives random negatives added to each training list (default 20)
      * @param epochs the most ranker epochs (default 10)
      * @param batch lists per ranker step (default 32)
@@ -91,7 +98,7 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
      * @param patience ranker epochs without validation improvement before stopping (default 2)
      */
     public record Config(String ranker, String rankerSettings, String retrievalSettings, int candidates, double lambda,
-            int historyLength, double holdout, HoldoutOrder holdoutOrder, int negatives, int epochs, int batch, double lr,
+            int historyLength, double holdout, HoldoutOrder holdoutOrder, List<Double> sourceScale, int negatives, int epochs, int batch, double lr,
             double weightDecay, int patience) {
         /** Validates every setting, reporting all problems at once. */
         public Config {
@@ -104,6 +111,8 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
             p.check(historyLength >= 1, "historyLength must be at least 1, got " + historyLength);
             p.check(holdout > 0 && holdout < 1, "holdout must be between 0 and 1 (exclusive), got " + holdout);
             p.check(holdoutOrder != null, "holdoutOrder must be auto, random or latest");
+            p.check(sourceScale != null && sourceScale.size() == 4 && sourceScale.stream().allMatch(x -> x != null && Double.isFinite(x)),
+                    "sourceScale must be 4 finite numbers a|b|c|d (regression, retrieval, retrieved, popularity), got " + sourceScale);
             p.check(negatives >= 0, "negatives must be at least 0, got " + negatives);
             p.check(epochs >= 0, "epochs must be at least 0, got " + epochs);
             p.check(batch >= 1, "batch must be at least 1, got " + batch);
@@ -111,6 +120,7 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
             p.check(weightDecay >= 0, "weightDecay must be at least 0, got " + weightDecay);
             p.check(patience >= 1, "patience must be at least 1, got " + patience);
             p.throwIfAny();
+            sourceScale = List.copyOf(sourceScale);
         }
 
         private static void checkSettings(ConfigException.Problems p, String name, String value) {
@@ -158,7 +168,7 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
 
     @Override
     public Config defaultConfig() {
-        return new Config("target-attention", "", "", 100, 500, 50, 0.2, HoldoutOrder.AUTO, 20, 10, 32, 0.003, 0, 2);
+        return new Config("target-attention", "", "", 100, 500, 50, 0.2, HoldoutOrder.AUTO, List.of(4.0, 2.0, 1.0, 0.5), 20, 10, 32, 0.003, 0, 2);
     }
 
     @Override

@@ -29,12 +29,6 @@ final class Sources implements AutoCloseable {
     /** The per-candidate numbers the ranker reads, in order. */
     static final List<String> NAMES = List.of("item-regression", "two-tower", "two-tower-retrieved", "popularity");
 
-    /**
-     * Each number's scale after z-scoring: a ranker whose wide part starts at weight 1 per number
-     * starts from the blend 4 regression + 2 retrieval + 1 retrieved + 0.5 popularity (the PyTorch
-     * peer's 4:2 start), and its Adam steps move the important numbers' effective weights faster.
-     */
-    private static final float[] PRIOR = {4f, 2f, 1f, 0.5f};
 
     final Catalogue catalogue;
     final Recommender retrieval;
@@ -42,8 +36,17 @@ final class Sources implements AutoCloseable {
     final Map<UserId, int[]> userItems;
     final float[] popularity;
 
-    Sources(Catalogue catalogue, Recommender retrieval, ItemRegression regression, Map<UserId, int[]> userItems) {
+    /**
+     * Each number's scale after z-scoring: a ranker whose wide part starts at weight 1 per number
+     * starts from this blend, and its Adam steps move the larger-scaled numbers' effective weights
+     * faster.
+     */
+    private final float[] scale;
+
+    Sources(Catalogue catalogue, Recommender retrieval, ItemRegression regression, Map<UserId, int[]> userItems,
+            float[] scale) {
         this.catalogue = catalogue;
+        this.scale = scale;
         this.retrieval = retrieval;
         this.regression = regression;
         this.userItems = userItems;
@@ -60,12 +63,12 @@ final class Sources implements AutoCloseable {
 
     /** Fits both sources on {@code fit} (the full catalogue's feature tables, some interactions). */
     static Sources fit(Catalogue catalogue, Dataset fit, Map<String, String> retrievalSettings, double lambda,
-            TrainingContext context) {
+            float[] scale, TrainingContext context) {
         Recommender retrieval = ProviderRegistry.models().get("two-tower").train(fit, retrievalSettings, context);
         Map<UserId, int[]> userItems = catalogue.userItems(fit.interactions());
         ItemRegression regression = ItemRegression.fit(catalogue.size(), userItems.values().toArray(new int[0][]),
                 lambda, context.threads());
-        return new Sources(catalogue, retrieval, regression, userItems);
+        return new Sources(catalogue, retrieval, regression, userItems, scale);
     }
 
     /**
@@ -167,7 +170,7 @@ final class Sources implements AutoCloseable {
                 standardise(scores, j, s, items.length);
             }
             for (int k = 0; k < items.length; k++) {
-                scores[k * s + j] *= PRIOR[j];
+                scores[k * s + j] *= scale[j];
             }
         }
         Features features = request.userFeatures();

@@ -92,7 +92,11 @@ public final class TwoStageTrainer {
         long start = System.nanoTime();
         Catalogue catalogue = new Catalogue(train);
         Map<String, String> retrievalSettings = TwoTowerModelProvider.parseSettings(config.retrievalSettings());
-        // 1. Inner fit: the sources see each user's training items minus the held-out ones.
+        float[] scale = new float[Sources.NAMES.size()];
+        for (int j = 0; j < scale.length; j++) {
+            scale[j] = config.sourceScale().get(j).floatValue();
+        }
+        // 1. The nested split; the inner sources will see each user's training items minus the held-out ones.
         Map<UserId, Set<ItemId>> heldOut = holdOut(catalogue);
         List<Interaction> innerFit = new ArrayList<>();
         for (Interaction i : train.interactions()) {
@@ -101,12 +105,29 @@ public final class TwoStageTrainer {
                 innerFit.add(i);
             }
         }
-        TrainingContext quiet = new TrainingContext(context.seed() + 7919, context.threads(), context.validation(), s -> { });
+        // 2. Full fit first: the sources that serve see the whole training set, the retrieval stopping
+        // early on the validation callback. The inner fit then runs for the epoch count that won, and
+        // gets no validation callback (its models have not seen the held-out training items, which a
+        // validation of the outer split would rightly flag as seen).
+        double[] bestValidation = {Double.NEGATIVE_INFINITY};
+        int[] bestEpoch = {0};
+        Sources full = Sources.fit(catalogue, train, retrievalSettings, config.lambda(), scale,
+                new TrainingContext(context.seed(), context.threads(), context.validation(), s -> {
+                    if (s.validation() > bestValidation[0]) {
+                        bestValidation[0] = s.validation();
+                        bestEpoch[0] = s.epoch();
+                    }
+                }));
+        Map<String, String> innerSettings = new LinkedHashMap<>(retrievalSettings);
+        if (bestEpoch[0] > 0) {
+            innerSettings.put("epochs", Integer.toString(bestEpoch[0]));
+        }
+        TrainingContext quiet = new TrainingContext(context.seed() + 7919, context.threads(), r -> Double.NaN, s -> { });
         List<Sources.Candidates> lists = new ArrayList<>();
         List<boolean[]> labels = new ArrayList<>();
         Map<UserId, Set<ItemId>> targets = new LinkedHashMap<>();
         Map<UserId, Set<ItemId>> listItems = new LinkedHashMap<>();
-        try (Sources inner = Sources.fit(catalogue, train.withInteractions(innerFit), retrievalSettings, config.lambda(), quiet)) {
+        try (Sources inner = Sources.fit(catalogue, train.withInteractions(innerFit), innerSettings, config.lambda(), scale, quiet)) {
             SplittableRandom random = new SplittableRandom(context.seed() + 1);
             for (var e : heldOut.entrySet()) {
                 UserId user = e.getKey();
@@ -152,9 +173,6 @@ public final class TwoStageTrainer {
         LOG.log(System.Logger.Level.INFO, () -> "two-stage: " + lists.size() + " training lists, candidate recall of the held-out items "
                 + String.format("%.4f", heldCount == 0 ? Double.NaN : targetCount / (double) heldCount)
                 + " (" + (System.nanoTime() - start) / 1_000_000 + " ms so far)");
-        // 2. Full fit: the sources that serve see the whole training set.
-        Sources full = Sources.fit(catalogue, train, retrievalSettings, config.lambda(),
-                new TrainingContext(context.seed(), context.threads(), context.validation(), s -> { }));
         RankerShape shape = new RankerShape(catalogue.size(), Math.max(catalogue.slots.valueCount(), 0),
                 catalogue.userSlots(), catalogue.itemSlots(), Sources.NAMES);
         Ranker ranker = ProviderRegistry.rankers().get(config.ranker())
@@ -173,6 +191,8 @@ public final class TwoStageTrainer {
         Optimizer optimizer = new Optimizer(TwoTowerModelProvider.Optimiser.ADAM, (float) config.lr(), (float) config.weightDecay());
         params.forEach(optimizer::register);
         double best = context.validation().applyAsDouble(model);
+        double untrained = best;
+        LOG.log(System.Logger.Level.INFO, () -> "two-stage: validation before ranker training " + untrained);
         List<float[]> bestValues = snapshot(params);
         int bestEpoch = 0;
         int threads = Math.max(1, Math.min(context.threads(), 8));
