@@ -86,7 +86,8 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
      * @param lambda the item-item regression's ridge penalty (default 500)
      * @param historyLength how many recent items the ranker attends over (default 50)
      * @param holdout the share of each user's training items held out for ranker targets (default 0.2)
-     * @param holdoutOrder which items are held out (default auto)
+     * @param holdoutOrder which items are held out (default random: on ML-100K, RecBole protocol, seed
+     *     2020, validation NDCG@10 0.2406 random vs 0.2383 latest)
      * @param sourceScale the factors of the four per-candidate numbers (regression, retrieval,
      *     retrieved, popularity), written {@code a|b|c|d} (default {@code 4|2|1|0.5}: the PyTorch
      *     peer's 4:2 start)
@@ -168,7 +169,7 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
 
     @Override
     public Config defaultConfig() {
-        return new Config("target-attention", "", "", 100, 500, 50, 0.2, HoldoutOrder.AUTO, List.of(4.0, 2.0, 1.0, 0.5), 20, 10, 32, 0.003, 0, 2);
+        return new Config("target-attention", "", "", 100, 500, 50, 0.2, HoldoutOrder.RANDOM, List.of(4.0, 2.0, 1.0, 0.5), 20, 10, 32, 0.003, 0, 2);
     }
 
     @Override

@@ -131,7 +131,8 @@ final class Sources implements AutoCloseable {
             }
         }
         float[] regressionScores = new float[catalogue.size()];
-        regression.score(history, regressionScores);
+        // The regression reads the whole history (the ranker only its most recent historyLength items).
+        regression.score(history(request, Integer.MAX_VALUE), regressionScores);
         TopK top = new TopK(n);
         for (int i = 0; i < catalogue.size(); i++) {
             if (!excluded.contains(i) && top.wouldAccept(regressionScores[i])
