@@ -5,6 +5,7 @@ import dev.attentive.api.Parameter;
 import dev.attentive.api.Ranker;
 import dev.attentive.api.RankerBatch;
 import dev.attentive.api.spi.RankerShape;
+import dev.attentive.kernels.Gemm;
 import dev.attentive.kernels.Softmax;
 import dev.attentive.kernels.Vectors;
 import java.util.ArrayList;
@@ -171,6 +172,7 @@ final class DeepRanker implements Ranker {
         final float[] fmask = new float[Math.max(1, slots)];
         final float[] logits;
         final float[] q = new float[dim];
+        final float[] folded = new float[dim];
         int presentHistory;
 
         ListBuffers(int historyLength) {
@@ -181,7 +183,7 @@ final class DeepRanker implements Ranker {
             logits = new float[Math.max(1, Math.max(historyLength, slots))];
         }
 
-        void loadHistory(RankerBatch batch, int b) {
+        void loadHistory(RankerBatch batch, int b, boolean keys) {
             presentHistory = 0;
             float[] emb = itemEmbedding.values();
             for (int t = 0; t < historyLength; t++) {
@@ -190,7 +192,7 @@ final class DeepRanker implements Ranker {
                 if (item >= 0) {
                     presentHistory++;
                     System.arraycopy(emb, item * dim, hx, t * dim, dim);
-                    if (attention) {
+                    if (attention && keys) {
                         DenseLayers.matVec(historyKey.values(), 0, dim, dim, hx, t * dim, hk, t * dim);
                     }
                 } else {
@@ -200,7 +202,7 @@ final class DeepRanker implements Ranker {
         }
 
         /** Loads the user slots and candidate {@code slot}'s item slots; returns how many are present. */
-        int loadFields(RankerBatch batch, int b, int slot) {
+        int loadFields(RankerBatch batch, int b, int slot, boolean keys) {
             int present = 0;
             float[] emb = slots > 0 ? valueEmbedding.values() : null;
             for (int j = 0; j < slots; j++) {
@@ -210,7 +212,7 @@ final class DeepRanker implements Ranker {
                 if (v >= 0) {
                     present++;
                     System.arraycopy(emb, v * dim, fx, j * dim, dim);
-                    if (attention) {
+                    if (attention && keys) {
                         DenseLayers.matVec(fieldKey.values(), 0, dim, dim, fx, j * dim, fk, j * dim);
                     }
                 } else {
@@ -225,7 +227,7 @@ final class DeepRanker implements Ranker {
      * Pools {@code n} member vectors into {@code out[oo..]}, writing weights to {@code w[wo..]}: by
      * attention with query {@code Wq e} when {@code wq} is not null, else by the mean.
      */
-    private void pool(ListBuffers lb, float[] wq, float[] e, int eo, float[] xs, float[] ks, float[] mask, int n,
+    private void pool(ListBuffers lb, float[] wq, float[] wk, float[] e, int eo, float[] xs, float[] mask, int n,
             int present, float[] w, int wo, float[] out, int oo) {
         java.util.Arrays.fill(out, oo, oo + dim, 0f);
         if (present == 0) {
@@ -233,9 +235,13 @@ final class DeepRanker implements Ranker {
             return;
         }
         if (wq != null) {
+            // (Wq e) . (Wk x) = (Wk^T Wq e) . x: one more matrix-vector product per candidate instead
+            // of one per member.
             DenseLayers.matVec(wq, 0, dim, dim, e, eo, lb.q, 0);
+            java.util.Arrays.fill(lb.folded, 0f);
+            DenseLayers.matTVecAdd(wk, 0, dim, dim, lb.q, 0, lb.folded, 0);
             for (int t = 0; t < n; t++) {
-                lb.logits[t] = mask[t] != 0 ? Vectors.dot(lb.q, 0, ks, t * dim, dim) * scale : 0f;
+                lb.logits[t] = mask[t] != 0 ? Vectors.dot(lb.folded, 0, xs, t * dim, dim) * scale : 0f;
             }
             Softmax.maskedForward(lb.logits, 0, mask, 0, n, w, wo);
         } else {
@@ -259,9 +265,8 @@ final class DeepRanker implements Ranker {
         int hl = batch.historyLength();
         ListBuffers lb = new ListBuffers(hl);
         float[] emb = itemEmbedding.values();
-        float[] pre = new float[hidden];
         for (int b = 0; b < batch.lists(); b++) {
-            lb.loadHistory(batch, b);
+            lb.loadHistory(batch, b, false);
             for (int k = 0; k < c; k++) {
                 int slot = b * c + k;
                 int item = batch.items()[slot];
@@ -270,24 +275,37 @@ final class DeepRanker implements Ranker {
                 }
                 int xo = slot * in;
                 float[] x = pass.x;
-                pool(lb, attention ? historyQuery.values() : null, emb, item * dim, lb.hx, lb.hk, lb.hmask, hl,
+                pool(lb, attention ? historyQuery.values() : null, attention ? historyKey.values() : null, emb, item * dim,
+                        lb.hx, lb.hmask, hl,
                         lb.presentHistory, pass.historyWeights, slot * hl, x, xo);
                 System.arraycopy(emb, item * dim, x, xo + dim, dim);
                 for (int d = 0; d < dim; d++) {
                     x[xo + 2 * dim + d] = x[xo + d] * x[xo + dim + d];
                 }
                 if (slots > 0) {
-                    int present = lb.loadFields(batch, b, slot);
-                    pool(lb, attention ? fieldQuery.values() : null, emb, item * dim, lb.fx, lb.fk, lb.fmask, slots,
+                    int present = lb.loadFields(batch, b, slot, false);
+                    pool(lb, attention ? fieldQuery.values() : null, attention ? fieldKey.values() : null, emb,
+                            item * dim, lb.fx, lb.fmask, slots,
                             present, pass.fieldWeights, slot * slots, x, xo + 3 * dim);
                 } else {
                     java.util.Arrays.fill(x, xo + 3 * dim, xo + 4 * dim, 0f);
                 }
                 System.arraycopy(batch.sourceScores(), slot * sources, x, xo + 4 * dim, sources);
-                DenseLayers.matVec(hiddenWeight.values(), 0, hidden, in, x, xo, pre, 0);
+            }
+        }
+        // The hidden layer of every slot at once (padded slots' rows are zero and their scores unused).
+        int slotsTotal = batch.lists() * c;
+        Gemm.gemmNT(slotsTotal, hidden, in, pass.x, 0, in, hiddenWeight.values(), 0, in, pass.h, 0, hidden, false);
+        for (int b = 0; b < batch.lists(); b++) {
+            for (int k = 0; k < c; k++) {
+                int slot = b * c + k;
+                if (batch.items()[slot] < 0) {
+                    java.util.Arrays.fill(pass.h, slot * hidden, (slot + 1) * hidden, 0f);
+                    continue;
+                }
                 double score = 0;
                 for (int j = 0; j < hidden; j++) {
-                    float a = Math.max(0f, pre[j] + hiddenBias.values()[j]);
+                    float a = Math.max(0f, pass.h[slot * hidden + j] + hiddenBias.values()[j]);
                     pass.h[slot * hidden + j] = a;
                     score += (double) a * outWeight.values()[j];
                 }
@@ -323,7 +341,7 @@ final class DeepRanker implements Ranker {
         float[] dfx = new float[Math.max(1, slots) * dim];
         float[] dfk = new float[Math.max(1, slots) * dim];
         for (int b = 0; b < batch.lists(); b++) {
-            lb.loadHistory(batch, b);
+            lb.loadHistory(batch, b, true);
             java.util.Arrays.fill(dhx, 0f);
             java.util.Arrays.fill(dhk, 0f);
             for (int k = 0; k < c; k++) {
@@ -356,7 +374,7 @@ final class DeepRanker implements Ranker {
                 poolBackward(lb, attention ? historyQuery : null, gradients, emb, item * dim, lb.hx, lb.hk, hl,
                         pass.historyWeights, slot * hl, dx, 0, de, dhx, dhk);
                 if (slots > 0) {
-                    lb.loadFields(batch, b, slot);
+                    lb.loadFields(batch, b, slot, true);
                     java.util.Arrays.fill(dfx, 0f);
                     java.util.Arrays.fill(dfk, 0f);
                     poolBackward(lb, attention ? fieldQuery : null, gradients, emb, item * dim, lb.fx, lb.fk, slots,
