@@ -172,7 +172,6 @@ final class DeepRanker implements Ranker {
         final float[] fmask = new float[Math.max(1, slots)];
         final float[] logits;
         final float[] q = new float[dim];
-        final float[] folded = new float[dim];
         int presentHistory;
 
         ListBuffers(int historyLength) {
@@ -227,21 +226,16 @@ final class DeepRanker implements Ranker {
      * Pools {@code n} member vectors into {@code out[oo..]}, writing weights to {@code w[wo..]}: by
      * attention with query {@code Wq e} when {@code wq} is not null, else by the mean.
      */
-    private void pool(ListBuffers lb, float[] wq, float[] wk, float[] e, int eo, float[] xs, float[] mask, int n,
+    private void pool(ListBuffers lb, float[] folded, int fo, float[] xs, float[] mask, int n,
             int present, float[] w, int wo, float[] out, int oo) {
         java.util.Arrays.fill(out, oo, oo + dim, 0f);
         if (present == 0) {
             java.util.Arrays.fill(w, wo, wo + n, 0f);
             return;
         }
-        if (wq != null) {
-            // (Wq e) . (Wk x) = (Wk^T Wq e) . x: one more matrix-vector product per candidate instead
-            // of one per member.
-            DenseLayers.matVec(wq, 0, dim, dim, e, eo, lb.q, 0);
-            java.util.Arrays.fill(lb.folded, 0f);
-            DenseLayers.matTVecAdd(wk, 0, dim, dim, lb.q, 0, lb.folded, 0);
+        if (folded != null) {
             for (int t = 0; t < n; t++) {
-                lb.logits[t] = mask[t] != 0 ? Vectors.dot(lb.folded, 0, xs, t * dim, dim) * scale : 0f;
+                lb.logits[t] = mask[t] != 0 ? Vectors.dot(folded, fo, xs, t * dim, dim) * scale : 0f;
             }
             Softmax.maskedForward(lb.logits, 0, mask, 0, n, w, wo);
         } else {
@@ -265,8 +259,28 @@ final class DeepRanker implements Ranker {
         int hl = batch.historyLength();
         ListBuffers lb = new ListBuffers(hl);
         float[] emb = itemEmbedding.values();
+        // (Wq e) . (Wk x) = (Wk^T Wq e) . x: the folded queries of a list's candidates come from two
+        // GEMMs per attention, and no member needs a key projection.
+        float[] query = attention ? new float[c * dim] : null;
+        float[] foldedHistory = attention ? new float[c * dim] : null;
+        float[] foldedFields = attention && slots > 0 ? new float[c * dim] : null;
         for (int b = 0; b < batch.lists(); b++) {
             lb.loadHistory(batch, b, false);
+            for (int k = 0; k < c; k++) {
+                int item = batch.items()[b * c + k];
+                if (item >= 0) {
+                    System.arraycopy(emb, item * dim, pass.x, (b * c + k) * in + dim, dim);
+                }
+            }
+            if (attention) {
+                int eo = b * c * in + dim;
+                Gemm.gemmNT(c, dim, dim, pass.x, eo, in, historyQuery.values(), 0, dim, query, 0, dim, false);
+                Gemm.gemmNN(c, dim, dim, query, 0, dim, historyKey.values(), 0, dim, foldedHistory, 0, dim, false);
+                if (foldedFields != null) {
+                    Gemm.gemmNT(c, dim, dim, pass.x, eo, in, fieldQuery.values(), 0, dim, query, 0, dim, false);
+                    Gemm.gemmNN(c, dim, dim, query, 0, dim, fieldKey.values(), 0, dim, foldedFields, 0, dim, false);
+                }
+            }
             for (int k = 0; k < c; k++) {
                 int slot = b * c + k;
                 int item = batch.items()[slot];
@@ -275,17 +289,14 @@ final class DeepRanker implements Ranker {
                 }
                 int xo = slot * in;
                 float[] x = pass.x;
-                pool(lb, attention ? historyQuery.values() : null, attention ? historyKey.values() : null, emb, item * dim,
-                        lb.hx, lb.hmask, hl,
+                pool(lb, foldedHistory, k * dim, lb.hx, lb.hmask, hl,
                         lb.presentHistory, pass.historyWeights, slot * hl, x, xo);
-                System.arraycopy(emb, item * dim, x, xo + dim, dim);
                 for (int d = 0; d < dim; d++) {
                     x[xo + 2 * dim + d] = x[xo + d] * x[xo + dim + d];
                 }
                 if (slots > 0) {
                     int present = lb.loadFields(batch, b, slot, false);
-                    pool(lb, attention ? fieldQuery.values() : null, attention ? fieldKey.values() : null, emb,
-                            item * dim, lb.fx, lb.fmask, slots,
+                    pool(lb, foldedFields, k * dim, lb.fx, lb.fmask, slots,
                             present, pass.fieldWeights, slot * slots, x, xo + 3 * dim);
                 } else {
                     java.util.Arrays.fill(x, xo + 3 * dim, xo + 4 * dim, 0f);
