@@ -12,4 +12,5 @@ module dev.attentive.api {
     uses dev.attentive.api.spi.TowerProvider;
     uses dev.attentive.api.spi.RetrieverProvider;
     uses dev.attentive.api.spi.ModelProvider;
+    uses dev.attentive.api.spi.RankerProvider;
 }

@@ -14,4 +14,7 @@ module dev.attentive.attention {
             dev.attentive.attention.FieldSelfAttentionProvider,
             dev.attentive.attention.HistoryAttentionProvider,
             dev.attentive.attention.FieldGatingProvider;
+    provides dev.attentive.api.spi.RankerProvider with
+            dev.attentive.attention.TargetAttentionRankerProvider,
+            dev.attentive.attention.MlpRankerProvider;
 }

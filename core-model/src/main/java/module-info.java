@@ -15,5 +15,6 @@ module dev.attentive.model {
     provides dev.attentive.api.spi.AttentionProvider with dev.attentive.model.MeanAttentionProvider,
             dev.attentive.model.ConcatMlpProvider;
     provides dev.attentive.api.spi.TowerProvider with dev.attentive.model.MlpTowerProvider;
-    provides dev.attentive.api.spi.ModelProvider with dev.attentive.model.TwoTowerModelProvider;
+    provides dev.attentive.api.spi.ModelProvider with dev.attentive.model.TwoTowerModelProvider,
+            dev.attentive.model.TwoStageModelProvider;
 }

@@ -45,9 +45,11 @@ public final class ProviderRegistry<P extends Provider<?>> {
                     "history-attention", "attentive-attention",
                     "field-gating", "attentive-attention"),
             "tower", Map.of("mlp", "attentive-core-model"),
+            "ranker", Map.of("target-attention", "attentive-attention", "mlp", "attentive-attention"),
             "model", Map.of("two-tower", "attentive-core-model",
                     "random", "attentive-eval", "pop", "attentive-eval", "itemknn", "attentive-eval",
-                    "ease", "attentive-eval", "bpr", "attentive-eval", "fm", "attentive-eval"));
+                    "ease", "attentive-eval", "bpr", "attentive-eval", "fm", "attentive-eval",
+                    "two-stage", "attentive-core-model"));
 
     private final String kind;
     private final Map<String, P> byName;
@@ -199,6 +201,28 @@ public final class ProviderRegistry<P extends Provider<?>> {
      */
     public static ProviderRegistry<ModelProvider<?>> models() {
         return models(defaultLoader());
+    }
+
+    /**
+     * The ranker providers visible from a class loader.
+     *
+     * @param loader the class loader
+     * @return the registry
+     * @since 0.2.0
+     */
+    @SuppressWarnings("unchecked") // ServiceLoader yields raw types; each provider checks its own config type
+    public static ProviderRegistry<RankerProvider<?>> rankers(ClassLoader loader) {
+        return load((Class<RankerProvider<?>>) (Class<?>) RankerProvider.class, "ranker", loader);
+    }
+
+    /**
+     * The ranker providers visible from this library's class loader.
+     *
+     * @return the registry
+     * @since 0.2.0
+     */
+    public static ProviderRegistry<RankerProvider<?>> rankers() {
+        return rankers(defaultLoader());
     }
 
     private static ClassLoader defaultLoader() {

@@ -1,0 +1,17 @@
+package dev.attentive.attention;
+
+import dev.attentive.api.spi.RankerProvider;
+import dev.attentive.testkit.RankerContractTest;
+import java.util.Map;
+
+class TargetAttentionRankerContractTest extends RankerContractTest {
+    @Override
+    protected RankerProvider<?> provider() {
+        return new TargetAttentionRankerProvider();
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return Map.of("dim", "4", "hidden", "5");
+    }
+}

@@ -1,0 +1,124 @@
+package dev.attentive.model.rank;
+
+import dev.attentive.api.Explanation;
+import dev.attentive.api.ItemFilter;
+import dev.attentive.api.ItemId;
+import dev.attentive.api.Ranker;
+import dev.attentive.api.RankerBatch;
+import dev.attentive.api.Recommendation;
+import dev.attentive.api.RecommendationRequest;
+import dev.attentive.api.Recommender;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Serves the two-stage pipeline: candidate sources, then the ranker over their union, then the top
+ * k. A request whose user is unknown to the sources and that has no recent items gets the
+ * retrieval's own order (there is no history to rank with). Thread safe: the sources and the ranker
+ * allow concurrent calls, and nothing here is mutated after construction (the ranker's parameters
+ * change only while it is trained, before the instance is handed out).
+ */
+public final class TwoStageRecommender implements Recommender {
+    final Sources sources;
+    final Ranker ranker;
+    final int candidates;
+    final int historyLength;
+
+    TwoStageRecommender(Sources sources, Ranker ranker, int candidates, int historyLength) {
+        this.sources = sources;
+        this.ranker = ranker;
+        this.candidates = candidates;
+        this.historyLength = historyLength;
+    }
+
+    /** Packs one candidate list into a ranker batch. */
+    static RankerBatch batch(Catalogue catalogue, List<Sources.Candidates> lists, int historyLength) {
+        int size = 1;
+        for (Sources.Candidates c : lists) {
+            size = Math.max(size, c.items().length);
+        }
+        int s = Sources.NAMES.size();
+        int u = catalogue.userSlots();
+        int f = catalogue.itemSlots();
+        int b = lists.size();
+        int[] history = new int[b * historyLength];
+        int[] items = new int[b * size];
+        float[] scores = new float[b * size * s];
+        int[] userValues = new int[b * u];
+        int[] itemValues = new int[b * size * f];
+        Arrays.fill(history, -1);
+        Arrays.fill(items, -1);
+        Arrays.fill(itemValues, -1);
+        for (int l = 0; l < b; l++) {
+            Sources.Candidates c = lists.get(l);
+            System.arraycopy(c.history(), 0, history, l * historyLength, Math.min(historyLength, c.history().length));
+            System.arraycopy(c.items(), 0, items, l * size, c.items().length);
+            System.arraycopy(c.scores(), 0, scores, l * size * s, c.scores().length);
+            System.arraycopy(c.userValues(), 0, userValues, l * u, u);
+            for (int k = 0; k < c.items().length; k++) {
+                System.arraycopy(catalogue.itemValues, c.items()[k] * f, itemValues, (l * size + k) * f, f);
+            }
+        }
+        return new RankerBatch(b, size, historyLength, history, items, scores, userValues, itemValues);
+    }
+
+    @Override
+    public List<Recommendation> recommend(RecommendationRequest request) {
+        boolean known = request.userId() != null && sources.userItems.containsKey(request.userId());
+        if (!known && request.recentItems().isEmpty()) {
+            return sources.retrieval.recommend(request);
+        }
+        Sources.Candidates c = sources.candidates(request, Math.max(candidates, request.k()), historyLength, new int[0]);
+        if (c.items().length == 0) {
+            return List.of();
+        }
+        Ranker.Pass pass = ranker.forward(batch(sources.catalogue, List.of(c), historyLength), false, null);
+        float[] scores = pass.scores();
+        Integer[] order = new Integer[c.items().length];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = k;
+        }
+        Arrays.sort(order, Comparator.<Integer>comparingDouble(k -> -scores[k]).thenComparingInt(k -> c.items()[k]));
+        List<Recommendation> out = new ArrayList<>();
+        for (int r = 0; r < Math.min(request.k(), order.length); r++) {
+            int k = order[r];
+            ItemId item = sources.catalogue.items.get(c.items()[k]);
+            Optional<Explanation> why = request.explain()
+                    ? Optional.of(explain(c, pass.historyWeights(), k, scores[k])) : Optional.empty();
+            out.add(new Recommendation(item, scores[k], why));
+        }
+        return out;
+    }
+
+    /**
+     * The candidate's "because of" history items are the ranker's history weights for that
+     * candidate (with target attention they differ from candidate to candidate); the whole score is
+     * the ranker's, reported as the one contribution {@code ranker}.
+     */
+    private Explanation explain(Sources.Candidates c, float[] weights, int k, float score) {
+        List<Explanation.Weight> history = new ArrayList<>();
+        int n = Math.min(historyLength, c.history().length);
+        for (int t = 0; t < n; t++) {
+            float w = weights[k * historyLength + t];
+            if (w > 0) {
+                history.add(new Explanation.Weight(sources.catalogue.items.get(c.history()[t]).value(), w));
+            }
+        }
+        history.sort(Comparator.comparingDouble((Explanation.Weight w) -> w.value()).reversed());
+        return new Explanation(List.of(), history, List.of(),
+                List.of(new Explanation.Weight("ranker", score)));
+    }
+
+    @Override
+    public List<Recommendation> similarItems(ItemId item, int k, ItemFilter filter) {
+        return sources.retrieval.similarItems(item, k, filter);
+    }
+
+    @Override
+    public void close() {
+        sources.close();
+    }
+}

@@ -1,0 +1,310 @@
+package dev.attentive.model.rank;
+
+import dev.attentive.api.Dataset;
+import dev.attentive.api.Gradients;
+import dev.attentive.api.Interaction;
+import dev.attentive.api.ItemId;
+import dev.attentive.api.Parameter;
+import dev.attentive.api.Ranker;
+import dev.attentive.api.RankerBatch;
+import dev.attentive.api.RecommendationRequest;
+import dev.attentive.api.UserId;
+import dev.attentive.api.spi.EpochStats;
+import dev.attentive.api.spi.ProviderRegistry;
+import dev.attentive.api.spi.RankerShape;
+import dev.attentive.api.spi.TrainingContext;
+import dev.attentive.kernels.ParallelFor;
+import dev.attentive.model.TwoStageModelProvider;
+import dev.attentive.model.TwoTowerModelProvider;
+import dev.attentive.model.nn.Optimizer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Trains the two-stage pipeline without leakage; the scheme is documented on
+ * {@link TwoStageModelProvider}. Not thread safe; one instance per training.
+ */
+public final class TwoStageTrainer {
+    private static final System.Logger LOG = System.getLogger(TwoStageTrainer.class.getName());
+
+    /**
+     * What ranker training saw, for tests: the interactions the inner sources were fitted on, each
+     * user's inner held-out items, and the ranker's targets and candidates per user.
+     */
+    record Trace(List<Interaction> innerFit, Map<UserId, Set<ItemId>> heldOut, Map<UserId, Set<ItemId>> targets,
+            Map<UserId, Set<ItemId>> lists) {
+    }
+
+    /** Receives the trace of every training (tests only). */
+    static volatile Consumer<Trace> observer;
+
+    private final Dataset train;
+    private final TwoStageModelProvider.Config config;
+    private final TrainingContext context;
+
+    public TwoStageTrainer(Dataset train, TwoStageModelProvider.Config config, TrainingContext context) {
+        this.train = train;
+        this.config = config;
+        this.context = context;
+    }
+
+    /** The nested split: each user's held-out items (the latest or a seeded random share). */
+    Map<UserId, Set<ItemId>> holdOut(Catalogue catalogue) {
+        boolean latest = switch (config.holdoutOrder()) {
+            case LATEST -> true;
+            case RANDOM -> false;
+            case AUTO -> train.hasTimestamps();
+        };
+        Map<UserId, int[]> items = catalogue.userItems(train.interactions());
+        Map<UserId, Set<ItemId>> out = new LinkedHashMap<>();
+        SplittableRandom random = new SplittableRandom(context.seed());
+        for (var e : items.entrySet()) {
+            int[] mine = e.getValue().clone();
+            int n = mine.length;
+            int h = n < 3 ? 0 : Math.max(1, (int) Math.round(config.holdout() * n));
+            if (!latest) {
+                for (int i = n - 1; i > 0; i--) {
+                    int j = random.nextInt(i + 1);
+                    int t = mine[i];
+                    mine[i] = mine[j];
+                    mine[j] = t;
+                }
+            }
+            Set<ItemId> held = new LinkedHashSet<>();
+            for (int i = 0; i < h; i++) {
+                held.add(catalogue.items.get(mine[i]));
+            }
+            if (!held.isEmpty()) {
+                out.put(e.getKey(), held);
+            }
+        }
+        return out;
+    }
+
+    public TwoStageRecommender run() {
+        long start = System.nanoTime();
+        Catalogue catalogue = new Catalogue(train);
+        Map<String, String> retrievalSettings = TwoTowerModelProvider.parseSettings(config.retrievalSettings());
+        float[] scale = new float[Sources.NAMES.size()];
+        for (int j = 0; j < scale.length; j++) {
+            scale[j] = config.sourceScale().get(j).floatValue();
+        }
+        // 1. The nested split; the inner sources will see each user's training items minus the held-out ones.
+        Map<UserId, Set<ItemId>> heldOut = holdOut(catalogue);
+        List<Interaction> innerFit = new ArrayList<>();
+        for (Interaction i : train.interactions()) {
+            Set<ItemId> held = heldOut.get(i.user());
+            if (held == null || !held.contains(i.item())) {
+                innerFit.add(i);
+            }
+        }
+        // 2. Full fit first: the sources that serve see the whole training set, the retrieval stopping
+        // early on the validation callback. The inner fit then runs for the epoch count that won, and
+        // gets no validation callback (its models have not seen the held-out training items, which a
+        // validation of the outer split would rightly flag as seen).
+        double[] bestValidation = {Double.NEGATIVE_INFINITY};
+        int[] bestEpoch = {0};
+        Sources full = Sources.fit(catalogue, train, retrievalSettings, config.lambda(), scale,
+                new TrainingContext(context.seed(), context.threads(), context.validation(), s -> {
+                    if (s.validation() > bestValidation[0]) {
+                        bestValidation[0] = s.validation();
+                        bestEpoch[0] = s.epoch();
+                    }
+                }));
+        Map<String, String> innerSettings = new LinkedHashMap<>(retrievalSettings);
+        if (bestEpoch[0] > 0) {
+            innerSettings.put("epochs", Integer.toString(bestEpoch[0]));
+        }
+        TrainingContext quiet = new TrainingContext(context.seed() + 7919, context.threads(), r -> Double.NaN, s -> { });
+        List<Sources.Candidates> lists = new ArrayList<>();
+        List<boolean[]> labels = new ArrayList<>();
+        Map<UserId, Set<ItemId>> targets = new LinkedHashMap<>();
+        Map<UserId, Set<ItemId>> listItems = new LinkedHashMap<>();
+        try (Sources inner = Sources.fit(catalogue, train.withInteractions(innerFit), innerSettings, config.lambda(), scale, quiet)) {
+            SplittableRandom random = new SplittableRandom(context.seed() + 1);
+            for (var e : heldOut.entrySet()) {
+                UserId user = e.getKey();
+                Set<Integer> fitted = new HashSet<>();
+                for (int c : inner.userItems.getOrDefault(user, new int[0])) {
+                    fitted.add(c);
+                }
+                int[] extra = new int[config.negatives()];
+                int found = 0;
+                for (int tries = 0; found < extra.length && tries < 20 * extra.length; tries++) {
+                    int c = random.nextInt(catalogue.size());
+                    if (!fitted.contains(c)) {
+                        extra[found++] = c;
+                    }
+                }
+                Sources.Candidates c = inner.candidates(RecommendationRequest.forUser(user).k(1).build(),
+                        config.candidates(), config.historyLength(), java.util.Arrays.copyOf(extra, found));
+                boolean[] label = new boolean[c.items().length];
+                Set<ItemId> positives = new LinkedHashSet<>();
+                Set<ItemId> all = new LinkedHashSet<>();
+                for (int k = 0; k < label.length; k++) {
+                    ItemId item = catalogue.items.get(c.items()[k]);
+                    all.add(item);
+                    label[k] = e.getValue().contains(item);
+                    if (label[k]) {
+                        positives.add(item);
+                    }
+                }
+                if (!positives.isEmpty()) {
+                    lists.add(c);
+                    labels.add(label);
+                    targets.put(user, positives);
+                    listItems.put(user, all);
+                }
+            }
+        }
+        Consumer<Trace> o = observer;
+        if (o != null) {
+            o.accept(new Trace(List.copyOf(innerFit), heldOut, targets, listItems));
+        }
+        int heldCount = heldOut.values().stream().mapToInt(Set::size).sum();
+        int targetCount = targets.values().stream().mapToInt(Set::size).sum();
+        LOG.log(System.Logger.Level.INFO, () -> "two-stage: " + lists.size() + " training lists, candidate recall of the held-out items "
+                + String.format("%.4f", heldCount == 0 ? Double.NaN : targetCount / (double) heldCount)
+                + " (" + (System.nanoTime() - start) / 1_000_000 + " ms so far)");
+        RankerShape shape = new RankerShape(catalogue.size(), Math.max(catalogue.slots.valueCount(), 0),
+                catalogue.userSlots(), catalogue.itemSlots(), Sources.NAMES);
+        Ranker ranker = ProviderRegistry.rankers().get(config.ranker())
+                .create(TwoTowerModelProvider.parseSettings(config.rankerSettings()), shape, context.seed() + 31);
+        TwoStageRecommender model = new TwoStageRecommender(full, ranker, config.candidates(), config.historyLength());
+        if (!lists.isEmpty()) {
+            fitRanker(model, ranker, catalogue, lists, labels);
+        }
+        return model;
+    }
+
+    /** Listwise softmax training with early stopping on the validation callback. */
+    private void fitRanker(TwoStageRecommender model, Ranker ranker, Catalogue catalogue, List<Sources.Candidates> lists,
+            List<boolean[]> labels) {
+        List<Parameter> params = ranker.parameters();
+        Optimizer optimizer = new Optimizer(TwoTowerModelProvider.Optimiser.ADAM, (float) config.lr(), (float) config.weightDecay());
+        params.forEach(optimizer::register);
+        double best = context.validation().applyAsDouble(model);
+        double untrained = best;
+        LOG.log(System.Logger.Level.INFO, () -> "two-stage: validation before ranker training " + untrained);
+        List<float[]> bestValues = snapshot(params);
+        int bestEpoch = 0;
+        int threads = Math.max(1, Math.min(context.threads(), 8));
+        Gradients[] grads = new Gradients[threads];
+        for (int t = 0; t < threads; t++) {
+            grads[t] = new Gradients(params);
+        }
+        SplittableRandom random = new SplittableRandom(context.seed() + 2);
+        int[] order = new int[lists.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        try (ParallelFor pool = new ParallelFor(threads, "attentive-rank")) {
+            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+                long t0 = System.nanoTime();
+                for (int i = order.length - 1; i > 0; i--) {
+                    int j = random.nextInt(i + 1);
+                    int t = order[i];
+                    order[i] = order[j];
+                    order[j] = t;
+                }
+                double[] lossSum = new double[threads];
+                for (int from = 0; from < order.length; from += config.batch()) {
+                    int to = Math.min(order.length, from + config.batch());
+                    int size = to - from;
+                    int begin = from;
+                    pool.forEach(threads, t -> {
+                        grads[t].zero();
+                        int lo = begin + t * size / threads;
+                        int hi = begin + (t + 1) * size / threads;
+                        if (lo < hi) {
+                            lossSum[t] += step(ranker, catalogue, lists, labels, order, lo, hi, size, grads[t]);
+                        }
+                    });
+                    optimizer.nextStep();
+                    for (Parameter p : params) {
+                        float[] g = grads[0].of(p);
+                        for (int t = 1; t < threads; t++) {
+                            float[] h = grads[t].of(p);
+                            for (int i = 0; i < g.length; i++) {
+                                g[i] += h[i];
+                            }
+                        }
+                        optimizer.updateDense(p, g);
+                    }
+                }
+                double validation = context.validation().applyAsDouble(model);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double loss = java.util.Arrays.stream(lossSum).sum() / order.length;
+                context.progress().accept(new EpochStats(epoch, loss, order.length / seconds, validation));
+                if (Double.isNaN(validation) || validation > best || Double.isNaN(best)) {
+                    best = validation;
+                    bestValues = snapshot(params);
+                    bestEpoch = epoch;
+                } else if (epoch - bestEpoch >= config.patience()) {
+                    break;
+                }
+            }
+        }
+        for (int i = 0; i < params.size(); i++) {
+            System.arraycopy(bestValues.get(i), 0, params.get(i).values(), 0, params.get(i).size());
+        }
+        int chosen = bestEpoch;
+        double score = best;
+        LOG.log(System.Logger.Level.INFO, () -> "two-stage: ranker kept after epoch " + chosen + " (validation " + score + ")");
+    }
+
+    /** Forward and backward of lists {@code order[lo..hi)}; returns their summed loss. */
+    private double step(Ranker ranker, Catalogue catalogue, List<Sources.Candidates> lists, List<boolean[]> labels,
+            int[] order, int lo, int hi, int batchSize, Gradients gradients) {
+        List<Sources.Candidates> chunk = new ArrayList<>();
+        for (int i = lo; i < hi; i++) {
+            chunk.add(lists.get(order[i]));
+        }
+        RankerBatch batch = TwoStageRecommender.batch(catalogue, chunk, config.historyLength());
+        Ranker.Pass pass = ranker.forward(batch, true, null);
+        float[] scores = pass.scores();
+        float[] grad = new float[scores.length];
+        double loss = 0;
+        int size = batch.listSize();
+        for (int l = 0; l < chunk.size(); l++) {
+            boolean[] label = labels.get(order[lo + l]);
+            int n = label.length;
+            double max = Double.NEGATIVE_INFINITY;
+            int positives = 0;
+            for (int k = 0; k < n; k++) {
+                max = Math.max(max, scores[l * size + k]);
+                positives += label[k] ? 1 : 0;
+            }
+            double z = 0;
+            for (int k = 0; k < n; k++) {
+                z += Math.exp(scores[l * size + k] - max);
+            }
+            double logZ = max + Math.log(z);
+            for (int k = 0; k < n; k++) {
+                double p = Math.exp(scores[l * size + k] - logZ);
+                double target = label[k] ? 1.0 / positives : 0;
+                if (label[k]) {
+                    loss -= (scores[l * size + k] - logZ) / positives;
+                }
+                grad[l * size + k] = (float) ((p - target) / batchSize);
+            }
+        }
+        ranker.backward(pass, grad, gradients);
+        return loss;
+    }
+
+    private static List<float[]> snapshot(List<Parameter> params) {
+        List<float[]> out = new ArrayList<>();
+        for (Parameter p : params) {
+            out.add(p.values().clone());
+        }
+        return out;
+    }
+}
