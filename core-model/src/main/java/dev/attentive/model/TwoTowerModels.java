@@ -56,6 +56,10 @@ public final class TwoTowerModels {
      * @throws IOException when writing fails (nothing is left at {@code dir} then)
      */
     public static void save(Recommender model, Path dir) throws IOException {
+        if (model instanceof dev.attentive.model.rank.TwoStageRecommender) {
+            throw new IllegalArgumentException("A two-stage model cannot be saved yet (its ranker and item-to-item "
+                    + "source have no saved format): train it at start-up, or save a two-tower model instead");
+        }
         if (!(model instanceof TwoTowerRecommender r)) {
             throw new IllegalArgumentException("TwoTowerModels.save needs a model trained by the two-tower provider "
                     + "or loaded by TwoTowerModels.load, got " + (model == null ? "null" : model.getClass().getName()));
