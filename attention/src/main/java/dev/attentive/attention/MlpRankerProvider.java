@@ -1,7 +1,6 @@
 package dev.attentive.attention;
 
 import dev.attentive.api.Ranker;
-import dev.attentive.api.spi.ConfigException;
 import dev.attentive.api.spi.RankerProvider;
 import dev.attentive.api.spi.RankerShape;
 import java.util.Objects;
@@ -14,30 +13,12 @@ import java.util.Objects;
  *
  * <p>The model is described in {@code DeepRanker}; the provider is stateless and thread safe.
  */
-public final class MlpRankerProvider implements RankerProvider<MlpRankerProvider.Config> {
+public final class MlpRankerProvider implements RankerProvider<RankerSettings> {
     /** The provider name. */
     public static final String NAME = "mlp";
 
     /** Creates the provider (for {@link java.util.ServiceLoader}). */
     public MlpRankerProvider() {
-    }
-
-    /**
-     * The settings.
-     *
-     * @param dim the dimension of the item and feature-value embeddings, 1 to 1024 (default 32)
-     * @param hidden the width of the MLP head's hidden layer, 1 to 4096 (default 64)
-     * @param wideInit the initial weight of every source score in the wide part (default 1)
-     */
-    public record Config(int dim, int hidden, double wideInit) {
-        /** Validates, reporting every problem at once. */
-        public Config {
-            var p = new ConfigException.Problems(NAME);
-            p.check(dim >= 1 && dim <= 1024, "dim must be between 1 and 1024, got " + dim);
-            p.check(hidden >= 1 && hidden <= 4096, "hidden must be between 1 and 4096, got " + hidden);
-            p.check(Double.isFinite(wideInit), "wideInit must be a finite number, got " + wideInit);
-            p.throwIfAny();
-        }
     }
 
     @Override
@@ -46,12 +27,12 @@ public final class MlpRankerProvider implements RankerProvider<MlpRankerProvider
     }
 
     @Override
-    public Config defaultConfig() {
-        return new Config(32, 64, 1);
+    public RankerSettings defaultConfig() {
+        return RankerSettings.DEFAULTS;
     }
 
     @Override
-    public Ranker create(Config config, RankerShape shape, long seed) {
+    public Ranker create(RankerSettings config, RankerShape shape, long seed) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(shape, "shape");
         return new DeepRanker(NAME, shape, false, config.dim(), config.hidden(), (float) config.wideInit(), seed);
