@@ -6,9 +6,7 @@ import dev.attentive.api.spi.ConfigException;
 import dev.attentive.api.spi.ModelProvider;
 import dev.attentive.api.spi.TrainingContext;
 import dev.attentive.model.rank.TwoStageTrainer;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -140,25 +138,8 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
     /** Binds settings; keys prefixed {@code ranker.} or {@code retrieval.} go to those plugins' settings. */
     @Override
     public Config configure(Map<String, String> settings) {
-        Map<String, String> own = new LinkedHashMap<>();
-        StringBuilder ranker = new StringBuilder();
-        StringBuilder retrieval = new StringBuilder();
-        for (var e : settings.entrySet()) {
-            String lower = e.getKey().toLowerCase(Locale.ROOT);
-            if (lower.startsWith("ranker.")) {
-                ranker.append(';').append(e.getKey().substring("ranker.".length())).append('=').append(e.getValue());
-            } else if (lower.startsWith("retrieval.")) {
-                retrieval.append(';').append(e.getKey().substring("retrieval.".length())).append('=').append(e.getValue());
-            } else {
-                own.put(e.getKey(), e.getValue());
-            }
-        }
-        if (!ranker.isEmpty()) {
-            own.merge("rankerSettings", ranker.substring(1), (a, b) -> a + ";" + b);
-        }
-        if (!retrieval.isEmpty()) {
-            own.merge("retrievalSettings", retrieval.substring(1), (a, b) -> a + ";" + b);
-        }
+        Map<String, String> own = NestedSettings.fold(settings,
+                Map.of("ranker.", "rankerSettings", "retrieval.", "retrievalSettings"));
         return ModelProvider.super.configure(own);
     }
 

@@ -194,26 +194,8 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
      */
     @Override
     public Config configure(Map<String, String> settings) {
-        Map<String, String> own = new LinkedHashMap<>();
-        StringBuilder attention = new StringBuilder();
-        StringBuilder history = new StringBuilder();
-        for (var e : settings.entrySet()) {
-            String key = e.getKey();
-            String lower = key.toLowerCase(java.util.Locale.ROOT);
-            if (lower.startsWith("attention.")) {
-                attention.append(';').append(key.substring("attention.".length())).append('=').append(e.getValue());
-            } else if (lower.startsWith("historyattention.")) {
-                history.append(';').append(key.substring("historyAttention.".length())).append('=').append(e.getValue());
-            } else {
-                own.put(key, e.getValue());
-            }
-        }
-        if (!attention.isEmpty()) {
-            own.merge("attentionSettings", attention.substring(1), (a, b) -> a + ";" + b);
-        }
-        if (!history.isEmpty()) {
-            own.merge("historyAttentionSettings", history.substring(1), (a, b) -> a + ";" + b);
-        }
+        Map<String, String> own = NestedSettings.fold(settings,
+                Map.of("attention.", "attentionSettings", "historyattention.", "historyAttentionSettings"));
         return ModelProvider.super.configure(own);
     }
 
