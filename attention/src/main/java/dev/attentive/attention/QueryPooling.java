@@ -232,7 +232,8 @@ final class QueryPooling implements Attention {
                 int bf = b * fields + f;
                 if (weights[bf] != 0) {
                     any = true;
-                    dw[f] = Vectors.dotDoubleAccumulate(gradOutput, go, x, bf * dim, dim);
+                    // A backward product, where float rounding is harmless (Vectors.dotLanes).
+                    dw[f] = Vectors.dotLanes(gradOutput, go, x, bf * dim, dim);
                 } else {
                     dw[f] = 0f;
                 }
