@@ -137,15 +137,13 @@ final class QueryPooling implements Attention {
                 }
             }
         }
-        float[] h = new float[dim];
         // DOT with a projection scores (K h)·q = h·(K^T q): one D-vector per pass instead of A*D per field.
         float[] u = new float[dim];
+        // With a positional embedding, h = x + p scores u·x + u·p: the second term is one number per
+        // field and pass, so the field vectors are read once and never copied.
+        float[] positionScore = new float[fields];
         if (!additive) {
-            if (key != null) {
-                DenseLayers.matTVecAdd(key.values(), 0, keyDim, dim, query.values(), 0, u, 0);
-            } else {
-                System.arraycopy(query.values(), 0, u, 0, dim);
-            }
+            scoringVector(u, positionScore);
         }
         for (int b = 0; b < batch; b++) {
             for (int f = 0; f < fields; f++) {
@@ -157,8 +155,7 @@ final class QueryPooling implements Attention {
                 if (additive) {
                     s = Vectors.dotDoubleAccumulate(query.values(), 0, hidden, bf * keyDim, keyDim);
                 } else {
-                    keyInput(x, bf, f, h, 0);
-                    s = scale * Vectors.dotDoubleAccumulate(u, 0, h, 0, dim);
+                    s = scale * (Vectors.dotDoubleAccumulate(u, 0, x, bf * dim, dim) + positionScore[f]);
                 }
                 scores[bf] = bias == null ? s : s + bias.values()[f];
             }
@@ -172,6 +169,23 @@ final class QueryPooling implements Attention {
             }
         }
         return new PoolingPass(this, batch, x, output, weights, keyIn, hidden);
+    }
+
+    /**
+     * DOT scoring: the vector {@code u} every field vector is scored against ({@code K^T q} with a key
+     * projection, else {@code q}), and per field {@code u·p_f} of its positional embedding (0 without).
+     */
+    private void scoringVector(float[] u, float[] positionScore) {
+        if (key != null) {
+            DenseLayers.matTVecAdd(key.values(), 0, keyDim, dim, query.values(), 0, u, 0);
+        } else {
+            System.arraycopy(query.values(), 0, u, 0, dim);
+        }
+        if (position != null) {
+            for (int f = 0; f < fields; f++) {
+                positionScore[f] = Vectors.dotDoubleAccumulate(u, 0, position.values(), f * dim, dim);
+            }
+        }
     }
 
     /** The vector the query scores, into {@code h} at {@code ho}: the field vector plus its positional embedding, if any. */
@@ -199,29 +213,27 @@ final class QueryPooling implements Attention {
         float[] gBias = bias == null ? null : gradients.of(bias);
         float[] dw = new float[fields];
         float[] ds = new float[fields];
-        float[] h = new float[dim];
         float[] dpre = additive ? new float[batch * fields * keyDim] : null;
         // DOT: d score / d h = scale * u for every field, and every parameter gradient is linear in
-        // sumH = sum over fields of ds * h, so we accumulate that and finish once per call.
+        // sumH = sum over fields of ds * h, so we accumulate that and finish once per call. With
+        // h = x + p_f, the positional part of sumH and the position gradient (scale * ds * u) are
+        // per field sums of ds times a per-pass constant: summed per field here, applied once at the end.
         float[] u = new float[dim];
         float[] sumH = new float[dim];
+        float[] positionScore = new float[fields];
+        double[] sumPerField = position != null ? new double[fields] : null;
         if (!additive) {
-            if (key != null) {
-                DenseLayers.matTVecAdd(key.values(), 0, keyDim, dim, query.values(), 0, u, 0);
-            } else {
-                System.arraycopy(query.values(), 0, u, 0, dim);
-            }
+            scoringVector(u, positionScore);
         }
         for (int b = 0; b < batch; b++) {
             int go = b * dim;
             boolean any = false;
             for (int f = 0; f < fields; f++) {
                 int bf = b * fields + f;
-                float w = weights[bf];
-                if (w != 0) {
+                if (weights[bf] != 0) {
                     any = true;
-                    dw[f] = Vectors.dotDoubleAccumulate(gradOutput, go, x, bf * dim, dim);
-                    Vectors.axpy(w, gradOutput, go, gradFields, bf * dim, dim);
+                    // A backward product, where float rounding is harmless (Vectors.dotLanes).
+                    dw[f] = Vectors.dotLanes(gradOutput, go, x, bf * dim, dim);
                 } else {
                     dw[f] = 0f;
                 }
@@ -232,14 +244,32 @@ final class QueryPooling implements Attention {
             Softmax.backward(weights, b * fields, dw, 0, fields, ds, 0);
             for (int f = 0; f < fields; f++) {
                 int bf = b * fields + f;
+                float w = weights[bf];
                 float g = ds[f];
-                if (weights[bf] == 0 || g == 0) {
+                if (w == 0) {
+                    continue;
+                }
+                if (additive || g == 0) {
+                    Vectors.axpy(w, gradOutput, go, gradFields, bf * dim, dim);
+                }
+                if (g == 0) {
                     continue;
                 }
                 if (gBias != null) {
                     gBias[f] += g;
                 }
-                if (additive) {
+                if (!additive) {
+                    // d x_bf = w * dOut + scale * g * u, in one pass over the row.
+                    float gs = g * scale;
+                    int fo = bf * dim;
+                    for (int d = 0; d < dim; d++) {
+                        gradFields[fo + d] += w * gradOutput[go + d] + gs * u[d];
+                    }
+                    Vectors.axpy(g, x, fo, sumH, 0, dim);
+                    if (sumPerField != null) {
+                        sumPerField[f] += g;
+                    }
+                } else {
                     int ho = bf * keyDim;
                     Vectors.axpy(g, p.hidden, ho, gQuery, 0, keyDim);
                     float[] v = query.values();
@@ -247,13 +277,15 @@ final class QueryPooling implements Attention {
                         float t = p.hidden[ho + a];
                         dpre[ho + a] = g * v[a] * (1 - t * t);
                     }
-                } else {
-                    keyInput(x, bf, f, h, 0);
-                    Vectors.axpy(g, h, 0, sumH, 0, dim);
-                    Vectors.axpy(g * scale, u, 0, gradFields, bf * dim, dim);
-                    if (gPosition != null) {
-                        Vectors.axpy(g * scale, u, 0, gPosition, f * dim, dim);
-                    }
+                }
+            }
+        }
+        if (sumPerField != null && !additive) {
+            for (int f = 0; f < fields; f++) {
+                float g = (float) sumPerField[f];
+                if (g != 0) {
+                    Vectors.axpy(g, position.values(), f * dim, sumH, 0, dim);
+                    Vectors.axpy(g * scale, u, 0, gPosition, f * dim, dim);
                 }
             }
         }

@@ -85,8 +85,16 @@ public final class Side {
     /** A forward pass of a batch. */
     public static final class Pass {
         int batch;
+        /** The number of distinct rows, which the attentions saw; see {@link Side#forward}. */
+        int distinct;
+        /** Per batch row, its distinct row. */
+        int[] slot;
+        /** Per distinct row, the first batch row holding it. */
+        int[] representative;
+        /** The distinct rows' encoded fields and histories. */
         FieldEncoder.Encoded[] rows;
         public int[][] histories;
+        /** The distinct rows' field vectors, {@code distinct x fieldCount x dim}. */
         public float[] fieldVectors;
         float[] mask;
         public Attention.Pass historyPass;
@@ -102,7 +110,12 @@ public final class Side {
     }
 
     /**
-     * Embeds a batch.
+     * Embeds a batch. Rows holding the same encoded fields and the same history array (one user's
+     * rows under static history, one item's rows as candidates) are gathered and attended once: the
+     * attentions see only the distinct rows, and their outputs are copied to the duplicates before
+     * the tower (which may draw per-row noise such as dropout). An attention is a function of its
+     * input rows, so this gives the same outputs; an attention that draws training noise draws it
+     * once for such rows.
      *
      * @param rows the encoded table fields of each row
      * @param histories per row, the item-id-table rows of the recent items, most recent first
@@ -114,12 +127,26 @@ public final class Side {
         int tableFields = fields.size();
         Pass p = new Pass();
         p.batch = batch;
-        p.rows = rows;
-        p.histories = histories;
-        float[] x = new float[batch * fc * dim];
-        float[] mask = new float[batch * fc];
-        for (int b = 0; b < batch; b++) {
-            FieldEncoder.Encoded e = rows[b];
+        distinctRows(rows, histories, p);
+        int n = p.distinct;
+        FieldEncoder.Encoded[] distinctRows = rows;
+        int[][] distinctHistories = histories;
+        if (n < batch) {
+            distinctRows = new FieldEncoder.Encoded[n];
+            distinctHistories = histories == null ? null : new int[n][];
+            for (int u = 0; u < n; u++) {
+                distinctRows[u] = rows[p.representative[u]];
+                if (histories != null) {
+                    distinctHistories[u] = histories[p.representative[u]];
+                }
+            }
+        }
+        p.rows = distinctRows;
+        p.histories = distinctHistories;
+        float[] x = new float[n * fc * dim];
+        float[] mask = new float[n * fc];
+        for (int b = 0; b < n; b++) {
+            FieldEncoder.Encoded e = distinctRows[b];
             for (int f = 0; f < tableFields; f++) {
                 int from = e.offsets()[f];
                 int to = e.offsets()[f + 1];
@@ -135,28 +162,28 @@ public final class Side {
             }
         }
         if (historyAttention != null) {
-            int n = historyLength;
+            int len = historyLength;
             float[] pooled;
             if (historyAttention instanceof MeanAttention) {
-                p.historyPass = meanHistory(histories, batch, p);
+                p.historyPass = meanHistory(distinctHistories, n, p);
             } else {
-                float[] hx = new float[batch * n * dim];
-                float[] hm = new float[batch * n];
+                float[] hx = new float[n * len * dim];
+                float[] hm = new float[n * len];
                 float[] table = historyTable.values();
-                for (int b = 0; b < batch; b++) {
-                    int[] h = histories[b];
-                    int len = Math.min(n, h.length);
-                    for (int i = 0; i < len; i++) {
-                        hm[b * n + i] = 1;
-                        System.arraycopy(table, h[i] * dim, hx, (b * n + i) * dim, dim);
+                for (int b = 0; b < n; b++) {
+                    int[] h = distinctHistories[b];
+                    int count = Math.min(len, h.length);
+                    for (int i = 0; i < count; i++) {
+                        hm[b * len + i] = 1;
+                        System.arraycopy(table, h[i] * dim, hx, (b * len + i) * dim, dim);
                     }
                 }
-                p.historyPass = historyAttention.forward(hx, hm, batch, training, random);
+                p.historyPass = historyAttention.forward(hx, hm, n, training, random);
             }
             pooled = p.historyPass.output();
             int f = tableFields;
-            for (int b = 0; b < batch; b++) {
-                if (histories[b].length == 0) {
+            for (int b = 0; b < n; b++) {
+                if (distinctHistories[b].length == 0) {
                     continue;
                 }
                 mask[b * fc + f] = 1;
@@ -165,8 +192,17 @@ public final class Side {
         }
         p.fieldVectors = x;
         p.mask = mask;
-        p.attentionPass = attention.forward(x, mask, batch, training, random);
-        p.towerPass = tower.forward(p.attentionPass.output(), batch, training, random);
+        p.attentionPass = attention.forward(x, mask, n, training, random);
+        float[] attended = p.attentionPass.output();
+        if (n < batch) {
+            int width = attention.outputDim();
+            float[] expanded = new float[batch * width];
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(attended, p.slot[b] * width, expanded, b * width, width);
+            }
+            attended = expanded;
+        }
+        p.towerPass = tower.forward(attended, batch, training, random);
         float[] raw = p.towerPass.output();
         float[] emb = new float[batch * dim];
         float[] norms = new float[batch];
@@ -186,6 +222,35 @@ public final class Side {
         p.norms = norms;
         p.embeddings = emb;
         return p;
+    }
+
+    /**
+     * Fills the pass's map from batch rows to distinct rows: a row is a duplicate of an earlier one
+     * when both hold the same {@link FieldEncoder.Encoded} object and the same history array (or
+     * neither has one). Identity, not equality: the trainer reuses one object per user and item, so
+     * this costs one identity lookup per row.
+     */
+    private static void distinctRows(FieldEncoder.Encoded[] rows, int[][] histories, Pass p) {
+        int batch = rows.length;
+        int[] slot = new int[batch];
+        int[] representative = new int[batch];
+        java.util.IdentityHashMap<FieldEncoder.Encoded, Integer> firstSlot = new java.util.IdentityHashMap<>();
+        int n = 0;
+        for (int b = 0; b < batch; b++) {
+            Integer u = firstSlot.get(rows[b]);
+            if (u != null && (histories == null || histories[representative[u]] == histories[b])) {
+                slot[b] = u;
+                continue;
+            }
+            if (u == null) {
+                firstSlot.put(rows[b], n);
+            }
+            slot[b] = n;
+            representative[n++] = b;
+        }
+        p.slot = slot;
+        p.representative = representative;
+        p.distinct = n;
     }
 
     /**
@@ -242,10 +307,20 @@ public final class Side {
         }
         float[] gradPooled = new float[batch * attention.outputDim()];
         tower.backward(p.towerPass, gradRaw, gradPooled, grads.dense);
-        float[] gradFields = new float[batch * fc * dim];
+        int n = p.distinct;
+        if (n < batch) {
+            // The attentions saw each distinct row once: its gradient is the sum over its copies.
+            int width = attention.outputDim();
+            float[] summed = new float[n * width];
+            for (int b = 0; b < batch; b++) {
+                Vectors.axpy(1f, gradPooled, b * width, summed, p.slot[b] * width, width);
+            }
+            gradPooled = summed;
+        }
+        float[] gradFields = new float[n * fc * dim];
         attention.backward(p.attentionPass, gradPooled, gradFields, grads.dense);
         int tableFields = fields.size();
-        for (int b = 0; b < batch; b++) {
+        for (int b = 0; b < n; b++) {
             FieldEncoder.Encoded e = p.rows[b];
             for (int f = 0; f < tableFields; f++) {
                 int from = e.offsets()[f];
@@ -257,39 +332,39 @@ public final class Side {
             }
         }
         if (historyAttention != null) {
-            int n = historyLength;
+            int len = historyLength;
             if (historyAttention instanceof MeanAttention) {
                 // The fused mean: each present item's gradient is the pooled gradient over the count
                 // (MeanAttention.backward followed by the scatter) without the batch x n x dim buffer;
                 // rows sharing a history array sum their gradients first and scatter once.
-                float[] summed = new float[batch * dim];
-                for (int b = 0; b < batch; b++) {
+                float[] summed = new float[n * dim];
+                for (int b = 0; b < n; b++) {
                     Vectors.axpy(1f, gradFields, (b * fc + tableFields) * dim, summed, p.historyFirst[b] * dim, dim);
                 }
-                for (int b = 0; b < batch; b++) {
+                for (int b = 0; b < n; b++) {
                     int[] h = p.histories[b];
-                    int len = Math.min(n, h.length);
-                    if (len == 0 || p.historyFirst[b] != b) {
+                    int count = Math.min(len, h.length);
+                    if (count == 0 || p.historyFirst[b] != b) {
                         continue;
                     }
-                    float w = 1f / len;
-                    for (int i = 0; i < len; i++) {
+                    float w = 1f / count;
+                    for (int i = 0; i < count; i++) {
                         grads.history.add(h[i], w, summed, b * dim);
                     }
                 }
                 return;
             }
-            float[] gradPooledHistory = new float[batch * dim];
-            for (int b = 0; b < batch; b++) {
+            float[] gradPooledHistory = new float[n * dim];
+            for (int b = 0; b < n; b++) {
                 System.arraycopy(gradFields, (b * fc + tableFields) * dim, gradPooledHistory, b * dim, dim);
             }
-            float[] gradHistory = new float[batch * n * dim];
+            float[] gradHistory = new float[n * len * dim];
             historyAttention.backward(p.historyPass, gradPooledHistory, gradHistory, grads.dense);
-            for (int b = 0; b < batch; b++) {
+            for (int b = 0; b < n; b++) {
                 int[] h = p.histories[b];
-                int len = Math.min(n, h.length);
-                for (int i = 0; i < len; i++) {
-                    grads.history.add(h[i], 1f, gradHistory, (b * n + i) * dim);
+                int count = Math.min(len, h.length);
+                for (int i = 0; i < count; i++) {
+                    grads.history.add(h[i], 1f, gradHistory, (b * len + i) * dim);
                 }
             }
         }

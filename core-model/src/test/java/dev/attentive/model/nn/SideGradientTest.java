@@ -321,6 +321,65 @@ class SideGradientTest {
     }
 
     /**
+     * Rows sharing their encoded fields and history array are attended once ({@link Side#forward}):
+     * the embeddings and every gradient equal those of the same batch built from equal copies, which
+     * are attended row by row, up to the order in which the copies' gradients are summed.
+     */
+    @Test
+    void duplicateRowsAreAttendedOnceWithTheSameResults() {
+        Seeds.forEach(6, 4715, (random, seed) -> {
+            TwoTowerModel model = model(random, seed, "mean");
+            Side side = model.user;
+            if (random.nextBoolean()) {
+                int n = side.historyLength;
+                side = new Side("user", side.dim, side.fields, side.tables,
+                        new GateAttention(side.fieldCount(), side.dim, random), side.tower,
+                        new GateAttention(n, side.dim, random), n);
+                side.historyTable = model.user.historyTable;
+            }
+            int batch = 4 + random.nextInt(5);
+            FieldEncoder.Encoded[] rows = userRows(model, random, batch);
+            int[][] histories = histories(model, random, batch);
+            for (int b = 1; b < batch; b += 2) {
+                int j = random.nextInt(b);
+                rows[b] = rows[j];
+                histories[b] = histories[j];
+            }
+            FieldEncoder.Encoded[] copies = new FieldEncoder.Encoded[batch];
+            int[][] historyCopies = new int[batch][];
+            for (int b = 0; b < batch; b++) {
+                copies[b] = new FieldEncoder.Encoded(rows[b].offsets().clone(), rows[b].rows().clone(),
+                        rows[b].weights().clone());
+                historyCopies[b] = histories[b].clone();
+            }
+            float[] probe = Seeds.floats(random, batch * side.dim, 1);
+            Side.Pass shared = side.forward(rows, histories, false, null);
+            Side.Pass copied = side.forward(copies, historyCopies, false, null);
+            assertThat(shared.distinct).isLessThan(batch);
+            assertThat(copied.distinct).isEqualTo(batch);
+            assertThat(shared.embeddings).containsExactly(copied.embeddings);
+            Side.Grads a = side.new Grads();
+            Side.Grads b = side.new Grads();
+            side.backward(shared, probe, a);
+            side.backward(copied, probe, b);
+            for (int t = 0; t < side.tables.length; t++) {
+                assertClose(side.tables[t].name(), a.tables[t].values, b.tables[t].values);
+            }
+            assertClose("history", a.history.values, b.history.values);
+            for (Parameter p : side.denseParameters()) {
+                assertClose(p.name(), a.dense.of(p), b.dense.of(p));
+            }
+        });
+    }
+
+    private static void assertClose(String what, float[] actual, float[] expected) {
+        for (int i = 0; i < expected.length; i++) {
+            assertThat((double) actual[i]).as("%s[%d]", what, i)
+                    .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(expected[i]))));
+        }
+    }
+
+    /**
      * The training step's loss end to end: both towers, the in-batch softmax with logQ correction,
      * an accidental hit and an extra negative, and the history gradient merged into the item id
      * table's gradient as the trainer does.
