@@ -73,6 +73,14 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
         LATEST
     }
 
+    /** How the ranker's item embeddings start. */
+    public enum ItemInit {
+        /** The ranker's own random initialisation. */
+        RANDOM,
+        /** The inner-fit retrieval's item vectors (leak-free: that fit saw no held-out item). */
+        RETRIEVAL
+    }
+
     /**
      * The pipeline's settings.
      *
@@ -95,10 +103,22 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
      * @param lr the ranker's Adam learning rate (default 0.003)
      * @param weightDecay the ranker's L2 weight decay (default 0)
      * @param patience ranker epochs without validation improvement before stopping (default 2)
+     * @param listsPerUser training lists per user, each with its own draw of {@code negatives} random
+     *     negatives (the sources' candidates and the targets are the same in each; default 1)
+     * @param checksPerEpoch validations per ranker epoch, evenly spaced over its steps; early stopping
+     *     may keep the ranker of any of them (default 1)
+     * @param deepLrScale the factor of {@code lr} for the ranker's deep part, every parameter whose
+     *     name does not start with {@code wide.} (default 1)
+     * @param wideFreeze ranker epochs during which the wide part ({@code wide.*} parameters) keeps its
+     *     initial blend and only the deep part learns, as a residual (default 0)
+     * @param itemInit how the ranker's {@code item.embedding} starts: {@code random} (the ranker's own
+     *     initialisation) or {@code retrieval} (the inner fit's two-tower item vectors, which saw no
+     *     held-out item; needs the ranker's {@code dim} equal to the retrieval's; default random)
      */
     public record Config(String ranker, String rankerSettings, String retrievalSettings, int candidates, double lambda,
             int historyLength, double holdout, HoldoutOrder holdoutOrder, List<Double> sourceScale, int negatives, int epochs, int batch, double lr,
-            double weightDecay, int patience) {
+            double weightDecay, int patience, int listsPerUser, int checksPerEpoch, double deepLrScale, int wideFreeze,
+            ItemInit itemInit) {
         /** Validates every setting, reporting all problems at once. */
         public Config {
             var p = new ConfigException.Problems(NAME);
@@ -118,6 +138,11 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
             p.check(lr > 0 && Double.isFinite(lr), "lr must be positive, got " + lr);
             p.check(weightDecay >= 0, "weightDecay must be at least 0, got " + weightDecay);
             p.check(patience >= 1, "patience must be at least 1, got " + patience);
+            p.check(listsPerUser >= 1 && listsPerUser <= 100, "listsPerUser must be between 1 and 100, got " + listsPerUser);
+            p.check(checksPerEpoch >= 1 && checksPerEpoch <= 100, "checksPerEpoch must be between 1 and 100, got " + checksPerEpoch);
+            p.check(deepLrScale > 0 && Double.isFinite(deepLrScale), "deepLrScale must be positive, got " + deepLrScale);
+            p.check(wideFreeze >= 0, "wideFreeze must be at least 0 epochs, got " + wideFreeze);
+            p.check(itemInit != null, "itemInit must be random or retrieval");
             p.throwIfAny();
             sourceScale = List.copyOf(sourceScale);
         }
@@ -150,7 +175,8 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
 
     @Override
     public Config defaultConfig() {
-        return new Config("target-attention", "", "", 100, 500, 50, 0.2, HoldoutOrder.RANDOM, List.of(4.0, 2.0, 1.0, 0.5), 20, 10, 32, 0.003, 0, 2);
+        return new Config("target-attention", "", "", 100, 500, 50, 0.2, HoldoutOrder.RANDOM, List.of(4.0, 2.0, 1.0, 0.5), 20, 10, 32, 0.003, 0, 2,
+                1, 1, 1, 0, ItemInit.RANDOM);
     }
 
     @Override
