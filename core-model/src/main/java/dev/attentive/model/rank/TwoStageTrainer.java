@@ -89,6 +89,52 @@ public final class TwoStageTrainer {
         return out;
     }
 
+    /**
+     * The system property that lets two-stage trainings in one JVM share their source fits when
+     * the training set, the retrieval settings, lambda, the source scales, the nested split and the
+     * seed are the same (as for several rankers evaluated on one split). The fits are deterministic
+     * given those, so sharing changes no result, only the time; shared fits stay open until the JVM
+     * exits. For experiments only; off unless set to {@code true}.
+     */
+    static final String SHARE_FITS = "attentive.twoStage.shareFits";
+
+    /** The served (full) and inner source fits, and the retrieval epoch count the full fit chose. */
+    private record Fits(Sources full, Sources inner) {
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<String, Fits> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private String fitKey(Map<String, String> retrievalSettings, float[] scale) {
+        return context.seed() + "|" + train.interactions().size() + "|" + train.interactions().hashCode() + "|"
+                + retrievalSettings + "|" + config.lambda() + "|" + java.util.Arrays.toString(scale) + "|" + config.holdout()
+                + "|" + config.holdoutOrder();
+    }
+
+    /**
+     * Full fit first: the sources that serve see the whole training set, the retrieval stopping
+     * early on the validation callback. The inner fit then runs for the epoch count that won, and
+     * gets no validation callback (its models have not seen the held-out training items, which a
+     * validation of the outer split would rightly flag as seen).
+     */
+    private Fits fitSources(Catalogue catalogue, Map<String, String> retrievalSettings, float[] scale, List<Interaction> innerFit) {
+        double[] bestValidation = {Double.NEGATIVE_INFINITY};
+        int[] bestEpoch = {0};
+        Sources full = Sources.fit(catalogue, train, retrievalSettings, config.lambda(), scale,
+                new TrainingContext(context.seed(), context.threads(), context.validation(), s -> {
+                    if (s.validation() > bestValidation[0]) {
+                        bestValidation[0] = s.validation();
+                        bestEpoch[0] = s.epoch();
+                    }
+                }));
+        Map<String, String> innerSettings = new LinkedHashMap<>(retrievalSettings);
+        if (bestEpoch[0] > 0) {
+            innerSettings.put("epochs", Integer.toString(bestEpoch[0]));
+        }
+        TrainingContext quiet = new TrainingContext(context.seed() + 7919, context.threads(), r -> Double.NaN, s -> { });
+        Sources inner = Sources.fit(catalogue, train.withInteractions(innerFit), innerSettings, config.lambda(), scale, quiet);
+        return new Fits(Boolean.getBoolean(SHARE_FITS) ? full.keptOpen() : full, inner);
+    }
+
     public TwoStageRecommender run() {
         long start = System.nanoTime();
         Catalogue catalogue = new Catalogue(train);
@@ -106,30 +152,18 @@ public final class TwoStageTrainer {
                 innerFit.add(i);
             }
         }
-        // 2. Full fit first: the sources that serve see the whole training set, the retrieval stopping
-        // early on the validation callback. The inner fit then runs for the epoch count that won, and
-        // gets no validation callback (its models have not seen the held-out training items, which a
-        // validation of the outer split would rightly flag as seen).
-        double[] bestValidation = {Double.NEGATIVE_INFINITY};
-        int[] bestEpoch = {0};
-        Sources full = Sources.fit(catalogue, train, retrievalSettings, config.lambda(), scale,
-                new TrainingContext(context.seed(), context.threads(), context.validation(), s -> {
-                    if (s.validation() > bestValidation[0]) {
-                        bestValidation[0] = s.validation();
-                        bestEpoch[0] = s.epoch();
-                    }
-                }));
-        Map<String, String> innerSettings = new LinkedHashMap<>(retrievalSettings);
-        if (bestEpoch[0] > 0) {
-            innerSettings.put("epochs", Integer.toString(bestEpoch[0]));
-        }
-        TrainingContext quiet = new TrainingContext(context.seed() + 7919, context.threads(), r -> Double.NaN, s -> { });
+        // 2. The full fit, then the inner fit (see fitSources); shared between trainings only when asked.
+        boolean share = Boolean.getBoolean(SHARE_FITS);
+        Fits fits = share
+                ? SHARED.computeIfAbsent(fitKey(retrievalSettings, scale), k -> fitSources(catalogue, retrievalSettings, scale, innerFit))
+                : fitSources(catalogue, retrievalSettings, scale, innerFit);
+        Sources full = fits.full();
         List<Sources.Candidates> lists = new ArrayList<>();
         List<boolean[]> labels = new ArrayList<>();
         Map<UserId, Set<ItemId>> targets = new LinkedHashMap<>();
         Map<UserId, Set<ItemId>> listItems = new LinkedHashMap<>();
         float[][] innerItemVectors = null;
-        try (Sources inner = Sources.fit(catalogue, train.withInteractions(innerFit), innerSettings, config.lambda(), scale, quiet)) {
+        try (Sources inner = share ? fits.inner().keptOpen() : fits.inner()) {
             SplittableRandom random = new SplittableRandom(context.seed() + 1);
             for (var e : heldOut.entrySet()) {
                 UserId user = e.getKey();
