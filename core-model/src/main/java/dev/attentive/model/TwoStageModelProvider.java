@@ -114,11 +114,14 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
      * @param itemInit how the ranker's {@code item.embedding} starts: {@code random} (the ranker's own
      *     initialisation) or {@code retrieval} (the inner fit's two-tower item vectors, which saw no
      *     held-out item; needs the ranker's {@code dim} equal to the retrieval's; default random)
+     * @param embeddingLrScale the factor of the deep part's learning rate for the ranker's embedding
+     *     tables (parameters whose name ends with {@code .embedding}); 0 keeps them at their start,
+     *     e.g. the retrieval's item vectors (default 1)
      */
     public record Config(String ranker, String rankerSettings, String retrievalSettings, int candidates, double lambda,
             int historyLength, double holdout, HoldoutOrder holdoutOrder, List<Double> sourceScale, int negatives, int epochs, int batch, double lr,
             double weightDecay, int patience, int listsPerUser, int checksPerEpoch, double deepLrScale, int wideFreeze,
-            ItemInit itemInit) {
+            ItemInit itemInit, double embeddingLrScale) {
         /** Validates every setting, reporting all problems at once. */
         public Config {
             var p = new ConfigException.Problems(NAME);
@@ -143,6 +146,8 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
             p.check(deepLrScale > 0 && Double.isFinite(deepLrScale), "deepLrScale must be positive, got " + deepLrScale);
             p.check(wideFreeze >= 0, "wideFreeze must be at least 0 epochs, got " + wideFreeze);
             p.check(itemInit != null, "itemInit must be random or retrieval");
+            p.check(embeddingLrScale >= 0 && Double.isFinite(embeddingLrScale),
+                    "embeddingLrScale must be 0 (frozen embeddings) or positive, got " + embeddingLrScale);
             p.throwIfAny();
             sourceScale = List.copyOf(sourceScale);
         }
@@ -176,7 +181,7 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
     @Override
     public Config defaultConfig() {
         return new Config("target-attention", "", "", 100, 500, 50, 0.2, HoldoutOrder.RANDOM, List.of(4.0, 2.0, 1.0, 0.5), 20, 10, 32, 0.003, 0, 2,
-                1, 1, 1, 0, ItemInit.RANDOM);
+                1, 1, 1, 0, ItemInit.RANDOM, 1);
     }
 
     @Override

@@ -28,6 +28,7 @@ class TwoStageSettingsTest {
         assertThat(c.deepLrScale()).isEqualTo(1.0);
         assertThat(c.wideFreeze()).isZero();
         assertThat(c.itemInit()).isEqualTo(TwoStageModelProvider.ItemInit.RANDOM);
+        assertThat(c.embeddingLrScale()).isEqualTo(1.0);
         assertThat(provider.configure(Map.of("itemInit", "retrieval", "listsPerUser", "4")).itemInit())
                 .isEqualTo(TwoStageModelProvider.ItemInit.RETRIEVAL);
     }
@@ -35,12 +36,13 @@ class TwoStageSettingsTest {
     @Test
     void everyBadRankerTrainingSettingIsReportedAtOnce() {
         assertThatThrownBy(() -> provider.configure(Map.of("listsPerUser", "0", "checksPerEpoch", "101",
-                "deepLrScale", "0", "wideFreeze", "-1")))
+                "deepLrScale", "0", "wideFreeze", "-1", "embeddingLrScale", "-0.5")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("listsPerUser must be between 1 and 100, got 0")
                 .hasMessageContaining("checksPerEpoch must be between 1 and 100, got 101")
                 .hasMessageContaining("deepLrScale must be positive, got 0.0")
-                .hasMessageContaining("wideFreeze must be at least 0 epochs, got -1");
+                .hasMessageContaining("wideFreeze must be at least 0 epochs, got -1")
+                .hasMessageContaining("embeddingLrScale must be 0 (frozen embeddings) or positive, got -0.5");
     }
 
     @Test

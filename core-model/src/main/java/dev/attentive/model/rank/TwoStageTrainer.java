@@ -278,11 +278,16 @@ public final class TwoStageTrainer {
         Optimizer wideOptimizer = new Optimizer(TwoTowerModelProvider.Optimiser.ADAM, (float) config.lr(), (float) config.weightDecay());
         Optimizer deepOptimizer = new Optimizer(TwoTowerModelProvider.Optimiser.ADAM, (float) (config.lr() * config.deepLrScale()),
                 (float) config.weightDecay());
+        Optimizer embeddingOptimizer = new Optimizer(TwoTowerModelProvider.Optimiser.ADAM,
+                (float) (config.lr() * config.deepLrScale() * Math.max(config.embeddingLrScale(), 1e-30)), (float) config.weightDecay());
         boolean[] wide = new boolean[params.size()];
+        boolean[] table = new boolean[params.size()];
         for (int i = 0; i < params.size(); i++) {
             wide[i] = params.get(i).name().startsWith("wide.");
-            (wide[i] ? wideOptimizer : deepOptimizer).register(params.get(i));
+            table[i] = !wide[i] && params.get(i).name().endsWith(".embedding");
+            (wide[i] ? wideOptimizer : table[i] ? embeddingOptimizer : deepOptimizer).register(params.get(i));
         }
+        boolean tablesLearn = config.embeddingLrScale() > 0;
         double best = context.validation().applyAsDouble(model);
         double untrained = best;
         LOG.log(System.Logger.Level.INFO, () -> "two-stage: validation before ranker training " + untrained);
@@ -331,12 +336,13 @@ public final class TwoStageTrainer {
                     });
                     done += size;
                     deepOptimizer.nextStep();
+                    embeddingOptimizer.nextStep();
                     if (wideLearns) {
                         wideOptimizer.nextStep();
                     }
                     for (int pi = 0; pi < params.size(); pi++) {
                         Parameter p = params.get(pi);
-                        if (wide[pi] && !wideLearns) {
+                        if (wide[pi] && !wideLearns || table[pi] && !tablesLearn) {
                             continue;
                         }
                         float[] g = grads[0].of(p);
@@ -346,7 +352,7 @@ public final class TwoStageTrainer {
                                 g[i] += h[i];
                             }
                         }
-                        (wide[pi] ? wideOptimizer : deepOptimizer).updateDense(p, g);
+                        (wide[pi] ? wideOptimizer : table[pi] ? embeddingOptimizer : deepOptimizer).updateDense(p, g);
                     }
                     if (step + 1 < nextCheck * steps / checks) {
                         continue;

@@ -137,6 +137,7 @@ class TwoStageLeakageTest {
 
     @Test
     void severalListsPerUserAndMoreChecksKeepTheTargetsInsideTheHeldOutItems() {
-        check("random", Map.of("listsPerUser", "3", "checksPerEpoch", "2", "wideFreeze", "1", "deepLrScale", "0.5"));
+        check("random", Map.of("listsPerUser", "3", "checksPerEpoch", "2", "wideFreeze", "1", "deepLrScale", "0.5",
+                "embeddingLrScale", "0"));
     }
 }
