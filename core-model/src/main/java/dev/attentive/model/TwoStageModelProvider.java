@@ -25,6 +25,10 @@ import java.util.Map;
  * so that a ranker whose wide part starts at weight 1 each starts from that blend. The ranker's own item and
  * feature-value embeddings carry everything else; it never sees the retrieval's embeddings.
  *
+ * <p>{@code itemInit=retrieval} starts the ranker's item embeddings from the inner fit's two-tower
+ * item vectors (a start, not an input: the served ranker still never reads the serving retrieval's
+ * embeddings).
+ *
  * <h2>Training without leakage</h2>
  * The model only ever receives the training set; the harness keeps validation and test items out of
  * it. Inside it:
@@ -43,10 +47,13 @@ import java.util.Map;
  *       are the user's held-out items in the list; every other item of the list is a negative
  *       (the sources' hard candidates and the random ones). Lists without a target are dropped.</li>
  *   <li><b>Ranker.</b> Listwise softmax loss over each list (the mean of {@code -log softmax} over
- *       its targets), Adam, lists in mini-batches of {@code batch}; after every epoch the validation
- *       callback scores the served pipeline (full-fit sources and the current ranker), and the best
- *       epoch's ranker is kept (epoch 0, the untrained ranker, included), stopping after
- *       {@code patience} epochs without improvement.</li>
+ *       its targets), Adam, lists in mini-batches of {@code batch} ({@code listsPerUser} lists per
+ *       user, each with its own random negatives); {@code checksPerEpoch} times per epoch the
+ *       validation callback scores the served pipeline (full-fit sources and the current ranker), and
+ *       the best check's ranker is kept (the untrained ranker included), stopping after
+ *       {@code patience} epochs without improvement. The wide part ({@code wide.*} parameters) learns
+ *       at {@code lr} (frozen for the first {@code wideFreeze} epochs), the rest at
+ *       {@code lr * deepLrScale}, embedding tables at a further {@code embeddingLrScale}.</li>
  * </ol>
  * So no ranker target was a positive the sources that produced its list were fitted on, and no
  * validation or test item is a target. {@code TwoStageLeakageTest} checks both.
