@@ -50,7 +50,8 @@ final class DeepRanker implements Ranker {
     private final Parameter wideWeight;
     private final List<Parameter> parameters;
 
-    DeepRanker(String name, RankerShape shape, boolean attention, int dim, int hidden, float wideInit, long seed) {
+    DeepRanker(String name, RankerShape shape, boolean attention, int dim, int hidden, float wideInit, float attentionInit,
+            long seed) {
         this.name = name;
         this.shape = shape;
         this.attention = attention;
@@ -67,10 +68,10 @@ final class DeepRanker implements Ranker {
         valueEmbedding = slots > 0 ? add(ps, new Parameter("value.embedding", new int[] {shape.valueCount(), dim},
                 init.normal(shape.valueCount() * dim, 0.1))) : null;
         if (attention) {
-            historyQuery = add(ps, square("history.query", init));
-            historyKey = add(ps, square("history.key", init));
-            fieldQuery = slots > 0 ? add(ps, square("field.query", init)) : null;
-            fieldKey = slots > 0 ? add(ps, square("field.key", init)) : null;
+            historyQuery = add(ps, square("history.query", init, attentionInit));
+            historyKey = add(ps, square("history.key", init, attentionInit));
+            fieldQuery = slots > 0 ? add(ps, square("field.query", init, attentionInit)) : null;
+            fieldKey = slots > 0 ? add(ps, square("field.key", init, attentionInit)) : null;
         } else {
             historyQuery = null;
             historyKey = null;
@@ -86,8 +87,18 @@ final class DeepRanker implements Ranker {
         parameters = List.copyOf(ps);
     }
 
-    private Parameter square(String n, Init init) {
-        return new Parameter(n, new int[] {dim, dim}, init.xavier(dim, dim));
+    /** A projection: Xavier when {@code gain} is 0, else {@code sqrt(gain)} times the identity. */
+    private Parameter square(String n, Init init, float gain) {
+        // The Xavier draw happens either way, so the other parameters' draws do not depend on gain.
+        float[] values = init.xavier(dim, dim);
+        if (gain > 0) {
+            java.util.Arrays.fill(values, 0f);
+            float diagonal = (float) Math.sqrt(gain);
+            for (int d = 0; d < dim; d++) {
+                values[d * dim + d] = diagonal;
+            }
+        }
+        return new Parameter(n, new int[] {dim, dim}, values);
     }
 
     private static Parameter add(List<Parameter> ps, Parameter p) {

@@ -35,6 +35,7 @@ public final class MlpRankerProvider implements RankerProvider<RankerSettings> {
     public Ranker create(RankerSettings config, RankerShape shape, long seed) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(shape, "shape");
-        return new DeepRanker(NAME, shape, false, config.dim(), config.hidden(), (float) config.wideInit(), seed);
+        return new DeepRanker(NAME, shape, false, config.dim(), config.hidden(), (float) config.wideInit(),
+                (float) config.attentionInit(), seed);
     }
 }

@@ -37,6 +37,7 @@ public final class TargetAttentionRankerProvider implements RankerProvider<Ranke
     public Ranker create(RankerSettings config, RankerShape shape, long seed) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(shape, "shape");
-        return new DeepRanker(NAME, shape, true, config.dim(), config.hidden(), (float) config.wideInit(), seed);
+        return new DeepRanker(NAME, shape, true, config.dim(), config.hidden(), (float) config.wideInit(),
+                (float) config.attentionInit(), seed);
     }
 }

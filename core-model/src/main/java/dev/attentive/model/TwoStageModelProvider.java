@@ -25,6 +25,10 @@ import java.util.Map;
  * so that a ranker whose wide part starts at weight 1 each starts from that blend. The ranker's own item and
  * feature-value embeddings carry everything else; it never sees the retrieval's embeddings.
  *
+ * <p>{@code itemInit=retrieval} starts the ranker's item embeddings from the inner fit's two-tower
+ * item vectors (a start, not an input: the served ranker still never reads the serving retrieval's
+ * embeddings).
+ *
  * <h2>Training without leakage</h2>
  * The model only ever receives the training set; the harness keeps validation and test items out of
  * it. Inside it:
@@ -43,10 +47,13 @@ import java.util.Map;
  *       are the user's held-out items in the list; every other item of the list is a negative
  *       (the sources' hard candidates and the random ones). Lists without a target are dropped.</li>
  *   <li><b>Ranker.</b> Listwise softmax loss over each list (the mean of {@code -log softmax} over
- *       its targets), Adam, lists in mini-batches of {@code batch}; after every epoch the validation
- *       callback scores the served pipeline (full-fit sources and the current ranker), and the best
- *       epoch's ranker is kept (epoch 0, the untrained ranker, included), stopping after
- *       {@code patience} epochs without improvement.</li>
+ *       its targets), Adam, lists in mini-batches of {@code batch} ({@code listsPerUser} lists per
+ *       user, each with its own random negatives); {@code checksPerEpoch} times per epoch the
+ *       validation callback scores the served pipeline (full-fit sources and the current ranker), and
+ *       the best check's ranker is kept (the untrained ranker included), stopping after
+ *       {@code patience} epochs without improvement. The wide part ({@code wide.*} parameters) learns
+ *       at {@code lr} (frozen for the first {@code wideFreeze} epochs), the rest at
+ *       {@code lr * deepLrScale}, embedding tables at a further {@code embeddingLrScale}.</li>
  * </ol>
  * So no ranker target was a positive the sources that produced its list were fitted on, and no
  * validation or test item is a target. {@code TwoStageLeakageTest} checks both.
@@ -73,6 +80,14 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
         LATEST
     }
 
+    /** How the ranker's item embeddings start. */
+    public enum ItemInit {
+        /** The ranker's own random initialisation. */
+        RANDOM,
+        /** The inner-fit retrieval's item vectors (leak-free: that fit saw no held-out item). */
+        RETRIEVAL
+    }
+
     /**
      * The pipeline's settings.
      *
@@ -95,10 +110,25 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
      * @param lr the ranker's Adam learning rate (default 0.003)
      * @param weightDecay the ranker's L2 weight decay (default 0)
      * @param patience ranker epochs without validation improvement before stopping (default 2)
+     * @param listsPerUser training lists per user, each with its own draw of {@code negatives} random
+     *     negatives (the sources' candidates and the targets are the same in each; default 1)
+     * @param checksPerEpoch validations per ranker epoch, evenly spaced over its steps; early stopping
+     *     may keep the ranker of any of them (default 1)
+     * @param deepLrScale the factor of {@code lr} for the ranker's deep part, every parameter whose
+     *     name does not start with {@code wide.} (default 1)
+     * @param wideFreeze ranker epochs during which the wide part ({@code wide.*} parameters) keeps its
+     *     initial blend and only the deep part learns, as a residual (default 0)
+     * @param itemInit how the ranker's {@code item.embedding} starts: {@code random} (the ranker's own
+     *     initialisation) or {@code retrieval} (the inner fit's two-tower item vectors, which saw no
+     *     held-out item; needs the ranker's {@code dim} equal to the retrieval's; default random)
+     * @param embeddingLrScale the factor of the deep part's learning rate for the ranker's embedding
+     *     tables (parameters whose name ends with {@code .embedding}); 0 keeps them at their start,
+     *     e.g. the retrieval's item vectors (default 1)
      */
     public record Config(String ranker, String rankerSettings, String retrievalSettings, int candidates, double lambda,
             int historyLength, double holdout, HoldoutOrder holdoutOrder, List<Double> sourceScale, int negatives, int epochs, int batch, double lr,
-            double weightDecay, int patience) {
+            double weightDecay, int patience, int listsPerUser, int checksPerEpoch, double deepLrScale, int wideFreeze,
+            ItemInit itemInit, double embeddingLrScale) {
         /** Validates every setting, reporting all problems at once. */
         public Config {
             var p = new ConfigException.Problems(NAME);
@@ -118,6 +148,13 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
             p.check(lr > 0 && Double.isFinite(lr), "lr must be positive, got " + lr);
             p.check(weightDecay >= 0, "weightDecay must be at least 0, got " + weightDecay);
             p.check(patience >= 1, "patience must be at least 1, got " + patience);
+            p.check(listsPerUser >= 1 && listsPerUser <= 100, "listsPerUser must be between 1 and 100, got " + listsPerUser);
+            p.check(checksPerEpoch >= 1 && checksPerEpoch <= 100, "checksPerEpoch must be between 1 and 100, got " + checksPerEpoch);
+            p.check(deepLrScale > 0 && Double.isFinite(deepLrScale), "deepLrScale must be positive, got " + deepLrScale);
+            p.check(wideFreeze >= 0, "wideFreeze must be at least 0 epochs, got " + wideFreeze);
+            p.check(itemInit != null, "itemInit must be random or retrieval");
+            p.check(embeddingLrScale >= 0 && Double.isFinite(embeddingLrScale),
+                    "embeddingLrScale must be 0 (frozen embeddings) or positive, got " + embeddingLrScale);
             p.throwIfAny();
             sourceScale = List.copyOf(sourceScale);
         }
@@ -150,7 +187,8 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
 
     @Override
     public Config defaultConfig() {
-        return new Config("target-attention", "", "", 100, 500, 50, 0.2, HoldoutOrder.RANDOM, List.of(4.0, 2.0, 1.0, 0.5), 20, 10, 32, 0.003, 0, 2);
+        return new Config("target-attention", "", "", 100, 500, 50, 0.2, HoldoutOrder.RANDOM, List.of(4.0, 2.0, 1.0, 0.5), 20, 10, 32, 0.003, 0, 2,
+                1, 1, 1, 0, ItemInit.RANDOM, 1);
     }
 
     @Override

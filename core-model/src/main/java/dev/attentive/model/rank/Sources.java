@@ -204,8 +204,19 @@ final class Sources implements AutoCloseable {
         }
     }
 
+    /** True for fits shared between trainings (see {@code TwoStageTrainer.SHARE_FITS}): close does nothing. */
+    private volatile boolean keptOpen;
+
+    /** Marks this fit as shared, so that closing it leaves it open; returns it. */
+    Sources keptOpen() {
+        keptOpen = true;
+        return this;
+    }
+
     @Override
     public void close() {
-        retrieval.close();
+        if (!keptOpen) {
+            retrieval.close();
+        }
     }
 }

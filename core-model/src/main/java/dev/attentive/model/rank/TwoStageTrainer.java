@@ -15,6 +15,7 @@ import dev.attentive.api.spi.RankerShape;
 import dev.attentive.api.spi.TrainingContext;
 import dev.attentive.kernels.ParallelFor;
 import dev.attentive.model.TwoStageModelProvider;
+import dev.attentive.model.TwoTowerModels;
 import dev.attentive.model.TwoTowerModelProvider;
 import dev.attentive.model.nn.Optimizer;
 import java.util.ArrayList;
@@ -88,6 +89,52 @@ public final class TwoStageTrainer {
         return out;
     }
 
+    /**
+     * The system property that lets two-stage trainings in one JVM share their source fits when
+     * the training set, the retrieval settings, lambda, the source scales, the nested split and the
+     * seed are the same (as for several rankers evaluated on one split). The fits are deterministic
+     * given those, so sharing changes no result, only the time; shared fits stay open until the JVM
+     * exits. For experiments only; off unless set to {@code true}.
+     */
+    static final String SHARE_FITS = "attentive.twoStage.shareFits";
+
+    /** The served (full) and inner source fits, and the retrieval epoch count the full fit chose. */
+    private record Fits(Sources full, Sources inner) {
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<String, Fits> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private String fitKey(Map<String, String> retrievalSettings, float[] scale) {
+        return context.seed() + "|" + train.interactions().size() + "|" + train.interactions().hashCode() + "|"
+                + retrievalSettings + "|" + config.lambda() + "|" + java.util.Arrays.toString(scale) + "|" + config.holdout()
+                + "|" + config.holdoutOrder();
+    }
+
+    /**
+     * Full fit first: the sources that serve see the whole training set, the retrieval stopping
+     * early on the validation callback. The inner fit then runs for the epoch count that won, and
+     * gets no validation callback (its models have not seen the held-out training items, which a
+     * validation of the outer split would rightly flag as seen).
+     */
+    private Fits fitSources(Catalogue catalogue, Map<String, String> retrievalSettings, float[] scale, List<Interaction> innerFit) {
+        double[] bestValidation = {Double.NEGATIVE_INFINITY};
+        int[] bestEpoch = {0};
+        Sources full = Sources.fit(catalogue, train, retrievalSettings, config.lambda(), scale,
+                new TrainingContext(context.seed(), context.threads(), context.validation(), s -> {
+                    if (s.validation() > bestValidation[0]) {
+                        bestValidation[0] = s.validation();
+                        bestEpoch[0] = s.epoch();
+                    }
+                }));
+        Map<String, String> innerSettings = new LinkedHashMap<>(retrievalSettings);
+        if (bestEpoch[0] > 0) {
+            innerSettings.put("epochs", Integer.toString(bestEpoch[0]));
+        }
+        TrainingContext quiet = new TrainingContext(context.seed() + 7919, context.threads(), r -> Double.NaN, s -> { });
+        Sources inner = Sources.fit(catalogue, train.withInteractions(innerFit), innerSettings, config.lambda(), scale, quiet);
+        return new Fits(Boolean.getBoolean(SHARE_FITS) ? full.keptOpen() : full, inner);
+    }
+
     public TwoStageRecommender run() {
         long start = System.nanoTime();
         Catalogue catalogue = new Catalogue(train);
@@ -105,29 +152,18 @@ public final class TwoStageTrainer {
                 innerFit.add(i);
             }
         }
-        // 2. Full fit first: the sources that serve see the whole training set, the retrieval stopping
-        // early on the validation callback. The inner fit then runs for the epoch count that won, and
-        // gets no validation callback (its models have not seen the held-out training items, which a
-        // validation of the outer split would rightly flag as seen).
-        double[] bestValidation = {Double.NEGATIVE_INFINITY};
-        int[] bestEpoch = {0};
-        Sources full = Sources.fit(catalogue, train, retrievalSettings, config.lambda(), scale,
-                new TrainingContext(context.seed(), context.threads(), context.validation(), s -> {
-                    if (s.validation() > bestValidation[0]) {
-                        bestValidation[0] = s.validation();
-                        bestEpoch[0] = s.epoch();
-                    }
-                }));
-        Map<String, String> innerSettings = new LinkedHashMap<>(retrievalSettings);
-        if (bestEpoch[0] > 0) {
-            innerSettings.put("epochs", Integer.toString(bestEpoch[0]));
-        }
-        TrainingContext quiet = new TrainingContext(context.seed() + 7919, context.threads(), r -> Double.NaN, s -> { });
+        // 2. The full fit, then the inner fit (see fitSources); shared between trainings only when asked.
+        boolean share = Boolean.getBoolean(SHARE_FITS);
+        Fits fits = share
+                ? SHARED.computeIfAbsent(fitKey(retrievalSettings, scale), k -> fitSources(catalogue, retrievalSettings, scale, innerFit))
+                : fitSources(catalogue, retrievalSettings, scale, innerFit);
+        Sources full = fits.full();
         List<Sources.Candidates> lists = new ArrayList<>();
         List<boolean[]> labels = new ArrayList<>();
         Map<UserId, Set<ItemId>> targets = new LinkedHashMap<>();
         Map<UserId, Set<ItemId>> listItems = new LinkedHashMap<>();
-        try (Sources inner = Sources.fit(catalogue, train.withInteractions(innerFit), innerSettings, config.lambda(), scale, quiet)) {
+        float[][] innerItemVectors = null;
+        try (Sources inner = share ? fits.inner().keptOpen() : fits.inner()) {
             SplittableRandom random = new SplittableRandom(context.seed() + 1);
             for (var e : heldOut.entrySet()) {
                 UserId user = e.getKey();
@@ -135,33 +171,40 @@ public final class TwoStageTrainer {
                 for (int c : inner.userItems.getOrDefault(user, new int[0])) {
                     fitted.add(c);
                 }
-                int[] extra = new int[config.negatives()];
-                int found = 0;
-                for (int tries = 0; found < extra.length && tries < 20 * extra.length; tries++) {
-                    int c = random.nextInt(catalogue.size());
-                    if (!fitted.contains(c)) {
-                        extra[found++] = c;
+                // Each of the user's lists draws its own random negatives; the sources' candidates
+                // and the targets are the same in every one.
+                for (int draw = 0; draw < config.listsPerUser(); draw++) {
+                    int[] extra = new int[config.negatives()];
+                    int found = 0;
+                    for (int tries = 0; found < extra.length && tries < 20 * extra.length; tries++) {
+                        int c = random.nextInt(catalogue.size());
+                        if (!fitted.contains(c)) {
+                            extra[found++] = c;
+                        }
+                    }
+                    Sources.Candidates c = inner.candidates(RecommendationRequest.forUser(user).k(1).build(),
+                            config.candidates(), config.historyLength(), java.util.Arrays.copyOf(extra, found));
+                    boolean[] label = new boolean[c.items().length];
+                    Set<ItemId> positives = new LinkedHashSet<>();
+                    Set<ItemId> all = new LinkedHashSet<>();
+                    for (int k = 0; k < label.length; k++) {
+                        ItemId item = catalogue.items.get(c.items()[k]);
+                        all.add(item);
+                        label[k] = e.getValue().contains(item);
+                        if (label[k]) {
+                            positives.add(item);
+                        }
+                    }
+                    if (!positives.isEmpty()) {
+                        lists.add(c);
+                        labels.add(label);
+                        targets.computeIfAbsent(user, u -> new LinkedHashSet<>()).addAll(positives);
+                        listItems.computeIfAbsent(user, u -> new LinkedHashSet<>()).addAll(all);
                     }
                 }
-                Sources.Candidates c = inner.candidates(RecommendationRequest.forUser(user).k(1).build(),
-                        config.candidates(), config.historyLength(), java.util.Arrays.copyOf(extra, found));
-                boolean[] label = new boolean[c.items().length];
-                Set<ItemId> positives = new LinkedHashSet<>();
-                Set<ItemId> all = new LinkedHashSet<>();
-                for (int k = 0; k < label.length; k++) {
-                    ItemId item = catalogue.items.get(c.items()[k]);
-                    all.add(item);
-                    label[k] = e.getValue().contains(item);
-                    if (label[k]) {
-                        positives.add(item);
-                    }
-                }
-                if (!positives.isEmpty()) {
-                    lists.add(c);
-                    labels.add(label);
-                    targets.put(user, positives);
-                    listItems.put(user, all);
-                }
+            }
+            if (config.itemInit() == TwoStageModelProvider.ItemInit.RETRIEVAL) {
+                innerItemVectors = innerItemVectors(catalogue, inner);
             }
         }
         Consumer<Trace> o = observer;
@@ -177,6 +220,9 @@ public final class TwoStageTrainer {
                 catalogue.userSlots(), catalogue.itemSlots(), Sources.NAMES);
         Ranker ranker = ProviderRegistry.rankers().get(config.ranker())
                 .create(TwoTowerModelProvider.parseSettings(config.rankerSettings()), shape, context.seed() + 31);
+        if (innerItemVectors != null) {
+            startFrom(ranker, innerItemVectors);
+        }
         TwoStageRecommender model = new TwoStageRecommender(full, ranker, config.candidates(), config.historyLength());
         if (!lists.isEmpty()) {
             fitRanker(model, ranker, catalogue, lists, labels);
@@ -184,12 +230,64 @@ public final class TwoStageTrainer {
         return model;
     }
 
+    /**
+     * The inner-fit retrieval's item vectors by catalogue index ({@code [0]} holds {@code dim}
+     * values per item, {@code [1][0]} the dimension); items it does not know stay all-zero and are
+     * left at the ranker's own initialisation.
+     */
+    private static float[][] innerItemVectors(Catalogue catalogue, Sources inner) {
+        TwoTowerModels.Embeddings e = TwoTowerModels.embeddings(inner.retrieval);
+        int dim = e.dim();
+        float[] out = new float[catalogue.size() * dim];
+        float[] known = new float[catalogue.size()];
+        for (int i = 0; i < e.items().size(); i++) {
+            Integer c = catalogue.index.get(e.items().get(i));
+            if (c != null) {
+                System.arraycopy(e.itemVectors(), i * dim, out, c * dim, dim);
+                known[c] = 1;
+            }
+        }
+        return new float[][] {out, {dim}, known};
+    }
+
+    /** Copies the inner fit's item vectors into the ranker's {@code item.embedding}. */
+    private void startFrom(Ranker ranker, float[][] vectors) {
+        int dim = (int) vectors[1][0];
+        Parameter table = ranker.parameters().stream().filter(p -> p.name().equals("item.embedding")).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("two-stage: itemInit=retrieval needs a ranker with an "
+                        + "item.embedding parameter; ranker " + config.ranker() + " has none: use itemInit=random"));
+        if (table.size() != vectors[0].length) {
+            throw new IllegalArgumentException("two-stage: itemInit=retrieval needs the ranker's item.embedding to be ["
+                    + vectors[2].length + ", " + dim + "] (the retrieval's dim), got " + table.size() + " values: set ranker.dim="
+                    + dim + " or retrieval.dim to the ranker's dim");
+        }
+        float[] w = table.values();
+        for (int c = 0; c < vectors[2].length; c++) {
+            if (vectors[2][c] != 0) {
+                System.arraycopy(vectors[0], c * dim, w, c * dim, dim);
+            }
+        }
+    }
+
     /** Listwise softmax training with early stopping on the validation callback. */
     private void fitRanker(TwoStageRecommender model, Ranker ranker, Catalogue catalogue, List<Sources.Candidates> lists,
             List<boolean[]> labels) {
         List<Parameter> params = ranker.parameters();
-        Optimizer optimizer = new Optimizer(TwoTowerModelProvider.Optimiser.ADAM, (float) config.lr(), (float) config.weightDecay());
-        params.forEach(optimizer::register);
+        // The wide part (wide.*) and the deep part have their own learning rates, and the wide part may
+        // stay frozen for the first wideFreeze epochs; each optimiser counts only its own steps.
+        Optimizer wideOptimizer = new Optimizer(TwoTowerModelProvider.Optimiser.ADAM, (float) config.lr(), (float) config.weightDecay());
+        Optimizer deepOptimizer = new Optimizer(TwoTowerModelProvider.Optimiser.ADAM, (float) (config.lr() * config.deepLrScale()),
+                (float) config.weightDecay());
+        Optimizer embeddingOptimizer = new Optimizer(TwoTowerModelProvider.Optimiser.ADAM,
+                (float) (config.lr() * config.deepLrScale() * Math.max(config.embeddingLrScale(), 1e-30)), (float) config.weightDecay());
+        boolean[] wide = new boolean[params.size()];
+        boolean[] table = new boolean[params.size()];
+        for (int i = 0; i < params.size(); i++) {
+            wide[i] = params.get(i).name().startsWith("wide.");
+            table[i] = !wide[i] && params.get(i).name().endsWith(".embedding");
+            (wide[i] ? wideOptimizer : table[i] ? embeddingOptimizer : deepOptimizer).register(params.get(i));
+        }
+        boolean tablesLearn = config.embeddingLrScale() > 0;
         double best = context.validation().applyAsDouble(model);
         double untrained = best;
         LOG.log(System.Logger.Level.INFO, () -> "two-stage: validation before ranker training " + untrained);
@@ -205,7 +303,12 @@ public final class TwoStageTrainer {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
+        int steps = (order.length + config.batch() - 1) / config.batch();
+        int checks = Math.min(config.checksPerEpoch(), steps);
+        int check = 0;
+        int bestCheck = 0;
         try (ParallelFor pool = new ParallelFor(threads, "attentive-rank")) {
+            training:
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                 long t0 = System.nanoTime();
                 for (int i = order.length - 1; i > 0; i--) {
@@ -214,8 +317,12 @@ public final class TwoStageTrainer {
                     order[i] = order[j];
                     order[j] = t;
                 }
+                boolean wideLearns = epoch > config.wideFreeze();
                 double[] lossSum = new double[threads];
-                for (int from = 0; from < order.length; from += config.batch()) {
+                int done = 0;
+                int nextCheck = 1;
+                for (int step = 0; step < steps; step++) {
+                    int from = step * config.batch();
                     int to = Math.min(order.length, from + config.batch());
                     int size = to - from;
                     int begin = from;
@@ -227,8 +334,17 @@ public final class TwoStageTrainer {
                             lossSum[t] += step(ranker, catalogue, lists, labels, order, lo, hi, size, grads[t]);
                         }
                     });
-                    optimizer.nextStep();
-                    for (Parameter p : params) {
+                    done += size;
+                    deepOptimizer.nextStep();
+                    embeddingOptimizer.nextStep();
+                    if (wideLearns) {
+                        wideOptimizer.nextStep();
+                    }
+                    for (int pi = 0; pi < params.size(); pi++) {
+                        Parameter p = params.get(pi);
+                        if (wide[pi] && !wideLearns || table[pi] && !tablesLearn) {
+                            continue;
+                        }
                         float[] g = grads[0].of(p);
                         for (int t = 1; t < threads; t++) {
                             float[] h = grads[t].of(p);
@@ -236,19 +352,25 @@ public final class TwoStageTrainer {
                                 g[i] += h[i];
                             }
                         }
-                        optimizer.updateDense(p, g);
+                        (wide[pi] ? wideOptimizer : table[pi] ? embeddingOptimizer : deepOptimizer).updateDense(p, g);
                     }
-                }
-                double validation = context.validation().applyAsDouble(model);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                double loss = java.util.Arrays.stream(lossSum).sum() / order.length;
-                context.progress().accept(new EpochStats(epoch, loss, order.length / seconds, validation));
-                if (Double.isNaN(validation) || validation > best || Double.isNaN(best)) {
-                    best = validation;
-                    bestValues = snapshot(params);
-                    bestEpoch = epoch;
-                } else if (epoch - bestEpoch >= config.patience()) {
-                    break;
+                    if (step + 1 < nextCheck * steps / checks) {
+                        continue;
+                    }
+                    nextCheck++;
+                    check++;
+                    double validation = context.validation().applyAsDouble(model);
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    double loss = java.util.Arrays.stream(lossSum).sum() / done;
+                    context.progress().accept(new EpochStats(epoch, loss, done / seconds, validation));
+                    if (Double.isNaN(validation) || validation > best || Double.isNaN(best)) {
+                        best = validation;
+                        bestValues = snapshot(params);
+                        bestEpoch = epoch;
+                        bestCheck = check;
+                    } else if (check - bestCheck >= config.patience() * checks) {
+                        break training;
+                    }
                 }
             }
         }
@@ -256,8 +378,10 @@ public final class TwoStageTrainer {
             System.arraycopy(bestValues.get(i), 0, params.get(i).values(), 0, params.get(i).size());
         }
         int chosen = bestEpoch;
+        int chosenCheck = bestCheck;
         double score = best;
-        LOG.log(System.Logger.Level.INFO, () -> "two-stage: ranker kept after epoch " + chosen + " (validation " + score + ")");
+        LOG.log(System.Logger.Level.INFO, () -> "two-stage: ranker kept after epoch " + chosen + " (validation check "
+                + chosenCheck + " of " + checks + " per epoch; validation " + score + ")");
     }
 
     /** Forward and backward of lists {@code order[lo..hi)}; returns their summed loss. */

@@ -60,6 +60,10 @@ class TwoStageLeakageTest {
     }
 
     private static void check(String holdoutOrder) {
+        check(holdoutOrder, Map.of());
+    }
+
+    private static void check(String holdoutOrder, Map<String, String> extra) {
         Dataset full = data(5);
         Map<UserId, List<Interaction>> byUser = new LinkedHashMap<>();
         full.interactions().forEach(i -> byUser.computeIfAbsent(i.user(), u -> new ArrayList<>()).add(i));
@@ -76,10 +80,11 @@ class TwoStageLeakageTest {
         }
         AtomicReference<TwoStageTrainer.Trace> seen = new AtomicReference<>();
         TwoStageTrainer.observer = seen::set;
-        try (Recommender model = ProviderRegistry.models().get("two-stage").train(full.withInteractions(train),
-                Map.of("ranker", "test-linear", "candidates", "15", "epochs", "1", "lambda", "10",
-                        "holdoutOrder", holdoutOrder, "negatives", "5", "retrieval.epochs", "1", "retrieval.dim", "8",
-                        "retrieval.batch", "64"),
+        Map<String, String> settings = new LinkedHashMap<>(Map.of("ranker", "test-linear", "candidates", "15", "epochs", "1",
+                "lambda", "10", "holdoutOrder", holdoutOrder, "negatives", "5", "retrieval.epochs", "1", "retrieval.dim", "8",
+                "retrieval.batch", "64"));
+        settings.putAll(extra);
+        try (Recommender model = ProviderRegistry.models().get("two-stage").train(full.withInteractions(train), settings,
                 new TrainingContext(7, 2, r -> Double.NaN, s -> { }))) {
             assertThat(model).isNotNull();
         } finally {
@@ -128,5 +133,11 @@ class TwoStageLeakageTest {
     @Test
     void rankerTargetsAreInnerHeldOutTrainingItemsOnlyWithARandomHoldout() {
         check("random");
+    }
+
+    @Test
+    void severalListsPerUserAndMoreChecksKeepTheTargetsInsideTheHeldOutItems() {
+        check("random", Map.of("listsPerUser", "3", "checksPerEpoch", "2", "wideFreeze", "1", "deepLrScale", "0.5",
+                "embeddingLrScale", "0"));
     }
 }
