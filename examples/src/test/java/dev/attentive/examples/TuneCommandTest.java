@@ -39,7 +39,7 @@ class TuneCommandTest {
                 "ease.lambda=loguniform(50,500)", "--out", out.toString());
         assertThat(status).as(stdout.toString(StandardCharsets.UTF_8) + stderr.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("tuning ease: 3 trials over {lambda=loguniform(50,500)}")
-                .contains("ease trial 3/3: valid ndcg@10").contains("ease chose trial");
+                .contains("ease trial 2 (3 of 3): valid ndcg@10").contains("ease chose trial");
         JsonNode json = JsonMapper.builder().build().readTree(Files.readString(out.resolve("results.json")));
         JsonNode tuning = json.get("tuning");
         assertThat(tuning.get("tune_seeds").get(0).asLong()).isEqualTo(5);

@@ -52,7 +52,7 @@ public record SearchSpace(Map<String, Parameter> parameters) {
                     "epochs", "int(4,16)",
                     "features", "choice(true,false)"));
 
-    /** Validates and copies, keeping the order. */
+    /** Copies, keeping the order. */
     public SearchSpace {
         parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }

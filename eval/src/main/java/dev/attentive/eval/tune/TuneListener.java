@@ -1,6 +1,7 @@
 package dev.attentive.eval.tune;
 
 import dev.attentive.api.spi.EpochStats;
+import java.util.Map;
 
 /**
  * What a {@link Tuner} reports while it searches, as data: the library prints nothing. Every method
@@ -20,7 +21,7 @@ public interface TuneListener {
      * @param space the searched dimensions as text
      * @param budget the budget, the same for every model
      */
-    default void searchStarted(String label, java.util.Map<String, String> space, Budget budget) {
+    default void searchStarted(String label, Map<String, String> space, Budget budget) {
     }
 
     /**
