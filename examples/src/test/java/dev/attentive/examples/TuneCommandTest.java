@@ -2,11 +2,20 @@ package dev.attentive.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.attentive.eval.runner.Datasets;
+import dev.attentive.eval.runner.Experiment;
+import dev.attentive.eval.runner.ModelSpec;
+import dev.attentive.eval.runner.Protocol;
+import dev.attentive.eval.tune.Budget;
+import dev.attentive.eval.tune.SearchSpace;
+import dev.attentive.eval.tune.Tuner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -92,5 +101,16 @@ class TuneCommandTest {
         assertThat(status).isEqualTo(1);
         assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("--param 'lambda=5' must be written MODEL.KEY=EXPR");
         assertThat(out.resolve("results.json")).doesNotExist();
+    }
+
+    @Test
+    void everyBuiltInSpaceBindsToItsProvider() {
+        List<ModelSpec> specs = SearchSpace.builtInNames().stream().map(ModelSpec::parse).toList();
+        Experiment.Config ec = new Experiment.Config("synthetic", Datasets.load("synthetic", null), Protocol.RECBOLE, specs,
+                List.of(1L), 3, 5, 1, false);
+        Map<String, SearchSpace> spaces = new Tuner(new Tuner.Config(ec, List.of(1L), Budget.ofTrials(1), 1, Map.of(), true))
+                .validate();
+        assertThat(spaces).containsKeys("two-tower", "ease", "itemknn", "bpr", "fm");
+        assertThat(spaces.get("two-tower").describe()).containsKeys("lr", "temperature", "dim").containsEntry("logQ", "true");
     }
 }
