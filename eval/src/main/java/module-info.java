@@ -24,6 +24,7 @@ module dev.attentive.eval {
     exports dev.attentive.eval.metrics;
     exports dev.attentive.eval.baselines;
     exports dev.attentive.eval.runner;
+    exports dev.attentive.eval.tune;
     exports dev.attentive.eval.profile;
 
     opens dev.attentive.eval.data to tools.jackson.databind;

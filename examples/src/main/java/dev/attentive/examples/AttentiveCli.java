@@ -7,12 +7,12 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code attentive} command: {@code java -jar attentive.jar <command> ...}. The one command line
- * of the project; the evaluation harness's {@code evaluate}, {@code profile} and {@code fetch} are
+ * of the project; the evaluation harness's {@code evaluate}, {@code tune}, {@code profile} and {@code fetch} are
  * its subcommands.
  */
 @Command(name = "attentive", mixinStandardHelpOptions = true, version = "attentive 0.2.0-SNAPSHOT",
         description = "Two-tower retrieval recommendation with attention, in the JVM.",
-        subcommands = {DemoCommand.class, EvaluateCommand.class, ProfileCommand.class, FetchCommand.class,
+        subcommands = {DemoCommand.class, EvaluateCommand.class, TuneCommand.class, ProfileCommand.class, FetchCommand.class,
                 RecommendCommand.class, BenchIndexCommand.class, PluginsCommand.class})
 public final class AttentiveCli implements Runnable {
     /** Held strongly so that the level set in {@link #run(String...)} is not lost to garbage collection. */

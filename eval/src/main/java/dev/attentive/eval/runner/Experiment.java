@@ -154,8 +154,13 @@ public final class Experiment {
         return config.useDefaultGrids() ? DEFAULT_GRIDS.getOrDefault(spec.name().toLowerCase(Locale.ROOT), Map.of()) : Map.of();
     }
 
-    /** Filters the data as the protocol prescribes. */
-    Dataset prepare() {
+    /**
+     * The data this experiment splits: the config's data after its rating threshold and k-core.
+     *
+     * @return the filtered dataset
+     * @throws IllegalArgumentException when no interaction survives the filter
+     */
+    public Dataset prepare() {
         Dataset data = config.data();
         boolean explicit = data.interactions().stream().anyMatch(i -> i.weight() != 1f);
         if (explicit && !Double.isNaN(config.minRating())) {

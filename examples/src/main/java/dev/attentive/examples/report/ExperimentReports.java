@@ -53,7 +53,7 @@ public final class ExperimentReports {
         }
     }
 
-    private static void writeAtomically(Path target, String text) throws IOException {
+    static void writeAtomically(Path target, String text) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.writeString(tmp, text);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -90,7 +90,7 @@ public final class ExperimentReports {
         saveAtomically(bars, folder.resolve("ndcg-at-10"));
     }
 
-    private static void saveAtomically(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path base) throws IOException {
+    static void saveAtomically(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path base) throws IOException {
         Path tmp = base.resolveSibling(base.getFileName() + ".tmp");
         BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
         Files.move(base.resolveSibling(tmp.getFileName() + ".png"), base.resolveSibling(base.getFileName() + ".png"),
@@ -163,7 +163,7 @@ public final class ExperimentReports {
         return sb.append("</body></html>\n").toString();
     }
 
-    private static String escape(String s) {
+    static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }
