@@ -21,6 +21,22 @@ final class ItemRegression {
     }
 
     /**
+     * The regression with given weights (as a saved model holds them).
+     *
+     * @param n the catalogue size
+     * @param weights {@code n * n} values, row-major ({@code weights[i * n + j]} is item i's weight for
+     *     item j); not copied
+     * @throws IllegalArgumentException when the length is not {@code n * n}
+     */
+    static ItemRegression of(int n, float[] weights) {
+        if (n < 1 || weights.length != (long) n * n) {
+            throw new IllegalArgumentException("the item regression of " + n + " items needs " + (long) n * n
+                    + " weights, got " + weights.length);
+        }
+        return new ItemRegression(n, weights);
+    }
+
+    /**
      * Fits the weights.
      *
      * @param n the catalogue size
@@ -101,6 +117,11 @@ final class ItemRegression {
 
     int size() {
         return n;
+    }
+
+    /** The weights, row-major, {@code size() * size()} values; not a copy (do not modify). */
+    float[] weights() {
+        return weights;
     }
 
     /** The weight of item {@code i} for item {@code j} (for tests). */

@@ -175,9 +175,9 @@ final class Sources implements AutoCloseable {
             }
         }
         Features features = request.userFeatures();
-        if (request.userId() != null && catalogue.data.users().rows().containsKey(request.userId())) {
+        if (request.userId() != null && catalogue.users.rows().containsKey(request.userId())) {
             Map<String, dev.attentive.api.FeatureValue> merged = new LinkedHashMap<>(
-                    catalogue.data.users().get(request.userId()).values());
+                    catalogue.users.get(request.userId()).values());
             merged.putAll(features.values());
             features = new Features(merged);
         }
