@@ -164,20 +164,44 @@ public final class TwoStageRecommender implements Recommender {
         }
         Ranker.Pass pass = ranker.forward(batch(sources.catalogue, List.of(c), historyLength), false, null);
         float[] scores = pass.scores();
-        Integer[] order = new Integer[c.items().length];
-        for (int k = 0; k < order.length; k++) {
-            order[k] = k;
-        }
-        Arrays.sort(order, Comparator.<Integer>comparingDouble(k -> -scores[k]).thenComparingInt(k -> c.items()[k]));
-        List<Recommendation> out = new ArrayList<>();
-        for (int r = 0; r < Math.min(request.k(), order.length); r++) {
-            int k = order[r];
+        int[] order = order(scores, c.items(), Math.min(request.k(), c.items().length));
+        List<Recommendation> out = new ArrayList<>(order.length);
+        for (int k : order) {
             ItemId item = sources.catalogue.items.get(c.items()[k]);
             Optional<Explanation> why = request.explain()
                     ? Optional.of(explain(c, pass.historyWeights(), k, scores[k])) : Optional.empty();
             out.add(new Recommendation(item, scores[k], why));
         }
         return out;
+    }
+
+    /**
+     * The positions of the {@code top} best candidates: by descending score, ties by ascending
+     * catalogue index (the order of {@code Double.compare} on the negated scores, NaN last). Sorts
+     * primitive keys, {@code (order bits of -score) << 32 | item}, rather than boxed positions.
+     */
+    static int[] order(float[] scores, int[] items, int top) {
+        int m = items.length;
+        long[] keys = new long[m];
+        long[] byItem = new long[m];
+        for (int k = 0; k < m; k++) {
+            keys[k] = ((long) orderBits(-scores[k]) << 32) | items[k];
+            byItem[k] = ((long) items[k] << 32) | k;
+        }
+        Arrays.sort(keys);
+        Arrays.sort(byItem);
+        int[] out = new int[top];
+        for (int r = 0; r < top; r++) {
+            int at = Arrays.binarySearch(byItem, (long) (int) keys[r] << 32);
+            out[r] = (int) byItem[at >= 0 ? at : -at - 1];
+        }
+        return out;
+    }
+
+    /** An int whose signed order is {@link Float#compare}'s order of the floats (NaN above +infinity). */
+    private static int orderBits(float f) {
+        int bits = Float.floatToIntBits(f);
+        return bits ^ ((bits >> 31) & 0x7fffffff);
     }
 
     /**
