@@ -2,6 +2,7 @@ package dev.attentive.model.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.attentive.api.Dataset;
 import dev.attentive.api.Features;
@@ -22,6 +23,7 @@ import dev.attentive.model.TwoStageModelProvider;
 import dev.attentive.model.TwoTowerModels;
 import dev.attentive.model.rank.TwoStageRecommender;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +42,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Save/load of the two-stage pipeline (ranked by the test-only {@code test-linear} ranker; the
  * attention rankers round-trip in the examples module): exact answers after loading, the manifest's
- * provenance and config, and refusal of damaged directories and of a ranker that is not installed.
+ * provenance and config, the golden model of format version 1, and refusal of damaged directories
+ * and of a ranker that is not installed.
  * The data is eval's synthetic generator, small, with every kind of feature on both sides.
  */
 class TwoStagePersistenceTest {
@@ -170,6 +173,25 @@ class TwoStagePersistenceTest {
 
     private static List<String> names(JsonNode object) {
         return object.properties().stream().map(Map.Entry::getKey).toList();
+    }
+
+    @Test
+    void theGoldenModelKeepsLoading() throws IOException, URISyntaxException {
+        Path dir = Path.of(getClass().getResource("/golden/two-stage-v1/model.json").toURI()).getParent();
+        JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile()).get("answers");
+        List<RecommendationRequest> requests = GoldenTwoStageModel.requests();
+        try (Recommender golden = TwoTowerModels.load(dir)) {
+            assertThat(golden).isInstanceOf(TwoStageRecommender.class);
+            for (int q = 0; q < requests.size(); q++) {
+                List<Recommendation> got = golden.recommend(requests.get(q));
+                JsonNode want = expected.get(q);
+                assertThat(got).as("%s", requests.get(q)).hasSize(want.size());
+                for (int i = 0; i < want.size(); i++) {
+                    assertThat(got.get(i).item().value()).isEqualTo(want.get(i).get("item").asString());
+                    assertThat(got.get(i).score()).isCloseTo(want.get(i).get("score").asDouble(), within(1e-5));
+                }
+            }
+        }
     }
 
     @Test
