@@ -53,7 +53,7 @@ public final class TwoStageRecommender implements Recommender {
         this.config = config;
         this.candidates = config.candidates();
         this.historyLength = config.historyLength();
-        this.rankerConfig = Map.copyOf(rankerConfig);
+        this.rankerConfig = Collections.unmodifiableMap(new LinkedHashMap<>(rankerConfig)); // in component order
         this.provenance = provenance;
     }
 
