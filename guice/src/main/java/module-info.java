@@ -1,4 +1,4 @@
-/** Optional Guice wiring for Attentive: a Guice module that binds a saved two-tower model as the {@code Recommender}. */
+/** Optional Guice wiring for Attentive: a Guice module that binds a saved model (two-tower or two-stage) as the {@code Recommender}. */
 module dev.attentive.guice {
     requires transitive dev.attentive.api;
     // Not transitive: Guice is an automatic module (see AttentiveModule); hosts require it themselves.

@@ -61,6 +61,11 @@ import java.util.Map;
  * <p>Serving: a request whose user is unknown and that has no recent items gets the retrieval's
  * order. Explanations give, per candidate, the ranker's history weights ("because of"), which differ
  * per candidate with {@code target-attention}. {@code similarItems} is the retrieval's. Thread safe.
+ *
+ * <p>Saving: {@link TwoTowerModels#save} writes the whole pipeline (format
+ * {@value TwoTowerModels#TWO_STAGE_FORMAT}: the retrieval as a nested two-tower directory, the item
+ * regression, the ranker's slots, catalogue, resolved settings and parameters, and this config), and
+ * {@link TwoTowerModels#load} serves it again exactly as saved.
  */
 public final class TwoStageModelProvider implements ModelProvider<TwoStageModelProvider.Config> {
     /** The provider name. */

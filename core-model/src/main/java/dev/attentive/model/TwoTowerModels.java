@@ -3,16 +3,20 @@ package dev.attentive.model;
 import dev.attentive.api.ItemId;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.UserId;
+import dev.attentive.model.rank.TwoStageRecommender;
 import dev.attentive.model.serve.TwoTowerRecommender;
 import dev.attentive.model.store.ModelStore;
+import dev.attentive.model.store.TwoStageStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Saves and loads trained {@code two-tower} models as a versioned, checksummed file set in a
- * directory (no Java serialization). The layout is documented in {@code core-model/MODEL-FORMAT.md}:
+ * Saves and loads trained {@code two-tower} and {@code two-stage} models as a versioned, checksummed
+ * file set in a directory (no Java serialization). The layouts are documented in
+ * {@code core-model/MODEL-FORMAT.md}.
  *
+ * <h2>A two-tower model (format {@value #FORMAT})</h2>
  * <ul>
  *   <li>{@code model.json} — format name and version, the library and Java version, the save time,
  *       provenance (dataset name, SHA-256 fingerprint of the training data, seed, training time),
@@ -24,16 +28,52 @@ import java.util.List;
  *   <li>{@code entities.json} — the catalogue (item ids, features, training counts) and the known users
  *       (ids, features, training items in time order: their history and seen items).</li>
  * </ul>
+ * Loading re-creates the attention, tower and retriever plugins by name from the saved config,
+ * copies the parameters and re-embeds the catalogue.
  *
- * <p>Loading re-creates the attention, tower and retriever plugins by name from the saved config,
- * copies the parameters and re-embeds the catalogue, so a loaded model scores exactly as the saved
- * one on the same JVM. Thread safe: these are stateless static methods.
+ * <h2>A two-stage model (format {@value #TWO_STAGE_FORMAT})</h2>
+ * <ul>
+ *   <li>{@code model.json} — the same header and provenance; the pipeline's full config (every
+ *       setting, {@code candidates}, {@code historyLength} and {@code sourceScale} included); the
+ *       {@code ranker} and {@code retrieval} plugins with their format versions; the ranker's
+ *       resolved settings (every one, not only those given) and its shape; the size and SHA-256 of
+ *       the files below, {@code retrieval/model.json} standing for the retrieval's files, which it
+ *       checksums in turn;</li>
+ *   <li>{@code weights.bin} — the ranker's parameters as tensors {@code ranker/<name>} and the item
+ *       regression's weights {@code itemRegression.weights [items, items]}, in the layout of
+ *       {@link #WEIGHTS_MAGIC};</li>
+ *   <li>{@code slots.json} — the ranker's feature-value slots: per side the fields (name, type, slot
+ *       count, numeric bucket edges) and the {@code field=value} vocabulary in index order;</li>
+ *   <li>{@code catalogue.json} — the catalogue in the ranker's index order with its features, the user
+ *       feature table, and each known user's training items, most recent first;</li>
+ *   <li>{@code retrieval/} — the served retrieval, a complete two-tower directory as above.</li>
+ * </ul>
+ * Loading re-creates the ranker through its provider, found by name, with the saved settings and
+ * shape and copies its parameters in (a ranker that is not installed is a
+ * {@link ModelFormatException} naming it and, for one Attentive knows, the artifact that adds it);
+ * the retrieval loads as a two-tower model. Nothing is re-fitted, and no current default is read
+ * for a saved setting.
+ *
+ * <p>A loaded model scores exactly as the saved one on the same JVM. Thread safe: these are
+ * stateless static methods.
  */
 public final class TwoTowerModels {
-    /** The format name written to {@code model.json}. */
+    /** The format name of a saved two-tower model, written to {@code model.json}. */
     public static final String FORMAT = "attentive-two-tower";
-    /** The format version this library writes; it reads every version from 1 to this one. */
+    /** The two-tower format version this library writes; it reads every version from 1 to this one. */
     public static final int FORMAT_VERSION = 1;
+    /**
+     * The format name of a saved two-stage model, written to {@code model.json}.
+     *
+     * @since 0.2.0
+     */
+    public static final String TWO_STAGE_FORMAT = "attentive-two-stage";
+    /**
+     * The two-stage format version this library writes; it reads every version from 1 to this one.
+     *
+     * @since 0.2.0
+     */
+    public static final int TWO_STAGE_FORMAT_VERSION = 1;
     /**
      * The first four bytes of {@code weights.bin}, ASCII {@code ATWT}. The file continues, all
      * little-endian: int32 layout version (1); int32 tensor count; then per tensor: int32 byte length
@@ -46,38 +86,42 @@ public final class TwoTowerModels {
     }
 
     /**
-     * Saves a trained two-tower model. The files are written into a temporary sibling directory and
-     * then moved into place, so {@code dir} never holds a half-written model.
+     * Saves a trained {@code two-tower} or {@code two-stage} model. The files are written into a
+     * temporary sibling directory and then moved into place, so {@code dir} never holds a
+     * half-written model.
      *
-     * @param model a model returned by the {@code two-tower} provider or by {@link #load}, not null
+     * @param model a model returned by the {@code two-tower} or {@code two-stage} provider or by
+     *     {@link #load}, not null
      * @param dir the directory to create; it must not exist or be empty
-     * @throws IllegalArgumentException when {@code model} is not a two-tower model, when a parameter is
-     *     not finite (a diverged model is never written), or when {@code dir} is not empty
+     * @throws IllegalArgumentException when {@code model} is neither, when a parameter is not finite
+     *     (a diverged model is never written), or when {@code dir} is not empty
      * @throws IOException when writing fails (nothing is left at {@code dir} then)
      */
     public static void save(Recommender model, Path dir) throws IOException {
-        if (model instanceof dev.attentive.model.rank.TwoStageRecommender) {
-            throw new IllegalArgumentException("A two-stage model cannot be saved yet (its ranker and item-to-item "
-                    + "source have no saved format): train it at start-up, or save a two-tower model instead");
+        if (model instanceof TwoStageRecommender r) {
+            TwoStageStore.save(r, dir);
+            return;
         }
         if (!(model instanceof TwoTowerRecommender r)) {
-            throw new IllegalArgumentException("TwoTowerModels.save needs a model trained by the two-tower provider "
-                    + "or loaded by TwoTowerModels.load, got " + (model == null ? "null" : model.getClass().getName()));
+            throw new IllegalArgumentException("TwoTowerModels.save needs a model trained by the two-tower or two-stage "
+                    + "provider or loaded by TwoTowerModels.load, got " + (model == null ? "null" : model.getClass().getName()));
         }
         ModelStore.save(r.model, dir);
     }
 
     /**
-     * Loads a model saved by {@link #save}.
+     * Loads a model saved by {@link #save}, of either format.
      *
      * @param dir the model directory
-     * @return the model, serving through the retriever its config names; close it when done
+     * @return the model, serving as the saved one did (a two-tower model through the retriever its
+     *     config names); close it when done
      * @throws ModelFormatException when a file is missing, corrupt, truncated, of a newer or unknown
-     *     version, or inconsistent with the config — the message names the file (and field or tensor)
+     *     version, or inconsistent with the config, or a plugin the model needs is not installed — the
+     *     message names the file (and field, tensor or plugin)
      * @throws IOException when reading fails
      */
     public static Recommender load(Path dir) throws IOException {
-        return new TwoTowerRecommender(ModelStore.load(dir));
+        return ModelStore.loadAny(dir);
     }
 
     /**

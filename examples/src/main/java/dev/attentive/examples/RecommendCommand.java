@@ -52,10 +52,10 @@ final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "2020", description = "Training seed (default 2020)")
     long seed;
 
-    @Option(names = "--save", description = "Save the trained two-tower model to this folder")
+    @Option(names = "--save", description = "Save the trained model (two-tower or two-stage) to this folder")
     Path save;
 
-    @Option(names = "--load", description = "Load a saved two-tower model from this folder instead of training")
+    @Option(names = "--load", description = "Load a saved model (two-tower or two-stage) from this folder instead of training")
     Path load;
 
     @Override

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Binds {@link Recommender} to the two-tower model saved in a directory (see
+ * Binds {@link Recommender} to the model (two-tower or two-stage) saved in a directory (see
  * {@link TwoTowerModels#save}), as a singleton loaded on first injection. The host application closes
  * it when it shuts down. It ships in its own artifact, {@code dev.attentive:attentive-guice}, so that
  * hosts without Guice never load it.

@@ -310,8 +310,14 @@ public final class TwoTowerModel {
                 config.numericBuckets());
     }
 
-    /** A SHA-256 over the interactions and feature rows, in order. */
-    static String fingerprint(Dataset d) {
+    /**
+     * A SHA-256 over the interactions and feature rows, in order: the training data's fingerprint in
+     * a saved model's provenance.
+     *
+     * @param d the training data
+     * @return 64 hex digits
+     */
+    public static String fingerprint(Dataset d) {
         try {
             var md = java.security.MessageDigest.getInstance("SHA-256");
             StringBuilder sb = new StringBuilder();

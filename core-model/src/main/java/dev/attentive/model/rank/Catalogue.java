@@ -1,6 +1,7 @@
 package dev.attentive.model.rank;
 
 import dev.attentive.api.Dataset;
+import dev.attentive.api.FeatureTable;
 import dev.attentive.api.Features;
 import dev.attentive.api.Interaction;
 import dev.attentive.api.ItemId;
@@ -16,8 +17,9 @@ import java.util.Set;
 
 /**
  * The items of a training set with their catalogue indices (the ranker's item keys), their
- * feature-value slots, and the users' items of one fit, most recent first. The catalogue is that of
- * the full training set (interactions and item table), shared by every fit. Immutable; thread safe.
+ * feature-value slots, the user feature table, and the users' items of one fit, most recent first.
+ * The catalogue is that of the full training set (interactions and item table), shared by every
+ * fit. Immutable; thread safe.
  */
 final class Catalogue {
     final List<ItemId> items;
@@ -25,29 +27,55 @@ final class Catalogue {
     final Features[] itemFeatures;
     final FeatureSlots slots;
     final int[] itemValues;
-    final Dataset data;
+    /** The user feature rows, merged under a known user's request features when serving. */
+    final FeatureTable<UserId> users;
 
+    /** The catalogue of a training set: its interactions' items, then the item table's other items. */
     Catalogue(Dataset data) {
-        this.data = data;
+        this(catalogueItems(data), data.items(), new FeatureSlots(data.users().schema(), data.users().rows().values(),
+                data.items().schema(), data.items().rows().values()), data.users());
+    }
+
+    private Catalogue(List<ItemId> items, FeatureTable<ItemId> itemTable, FeatureSlots slots, FeatureTable<UserId> users) {
+        this(items, items.stream().map(itemTable::get).toList(), slots, users);
+    }
+
+    /**
+     * A catalogue from its parts (as a saved model holds them).
+     *
+     * @param items the items, in index order, distinct
+     * @param itemFeatures each item's features, in the same order
+     * @param slots the fitted feature-value slots
+     * @param users the user feature table
+     * @throws IllegalArgumentException when the items repeat or the features do not match them
+     */
+    Catalogue(List<ItemId> items, List<Features> itemFeatures, FeatureSlots slots, FeatureTable<UserId> users) {
+        if (itemFeatures.size() != items.size()) {
+            throw new IllegalArgumentException("the catalogue has " + items.size() + " items but "
+                    + itemFeatures.size() + " feature rows");
+        }
+        this.items = List.copyOf(items);
+        this.users = users;
+        this.slots = slots;
+        index = new HashMap<>();
+        for (int i = 0; i < this.items.size(); i++) {
+            if (index.put(this.items.get(i), i) != null) {
+                throw new IllegalArgumentException("the catalogue lists item " + this.items.get(i) + " twice");
+            }
+        }
+        this.itemFeatures = itemFeatures.toArray(new Features[0]);
+        int f = itemSlots();
+        itemValues = new int[this.items.size() * f];
+        for (int i = 0; i < this.items.size() && f > 0; i++) {
+            System.arraycopy(slots.encodeItem(this.itemFeatures[i]), 0, itemValues, i * f, f);
+        }
+    }
+
+    private static List<ItemId> catalogueItems(Dataset data) {
         Set<ItemId> all = new LinkedHashSet<>();
         data.interactions().forEach(i -> all.add(i.item()));
         all.addAll(data.items().rows().keySet());
-        items = List.copyOf(all);
-        index = new HashMap<>();
-        for (int i = 0; i < items.size(); i++) {
-            index.put(items.get(i), i);
-        }
-        itemFeatures = new Features[items.size()];
-        for (int i = 0; i < items.size(); i++) {
-            itemFeatures[i] = data.items().get(items.get(i));
-        }
-        slots = new FeatureSlots(data.users().schema(), data.users().rows().values(), data.items().schema(),
-                data.items().rows().values());
-        int f = slots.valueCount() == 0 ? 0 : slots.itemSlots();
-        itemValues = new int[items.size() * f];
-        for (int i = 0; i < items.size() && f > 0; i++) {
-            System.arraycopy(slots.encodeItem(itemFeatures[i]), 0, itemValues, i * f, f);
-        }
+        return List.copyOf(all);
     }
 
     int size() {

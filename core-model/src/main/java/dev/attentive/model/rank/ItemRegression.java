@@ -21,6 +21,22 @@ final class ItemRegression {
     }
 
     /**
+     * The regression with given weights (as a saved model holds them).
+     *
+     * @param n the catalogue size
+     * @param weights {@code n * n} values, row-major ({@code weights[i * n + j]} is item i's weight for
+     *     item j); not copied
+     * @throws IllegalArgumentException when the length is not {@code n * n}
+     */
+    static ItemRegression of(int n, float[] weights) {
+        if (n < 1 || weights.length != (long) n * n) {
+            throw new IllegalArgumentException("the item regression of " + n + " items needs " + (long) n * n
+                    + " weights, got " + weights.length);
+        }
+        return new ItemRegression(n, weights);
+    }
+
+    /**
      * Fits the weights.
      *
      * @param n the catalogue size
@@ -91,16 +107,38 @@ final class ItemRegression {
         }
     }
 
-    /** Scores every item for a history: {@code out[j] = sum over i in history of B[i][j]}. */
+    /**
+     * Scores every item for a history: {@code out[j] = sum over i in history of B[i][j]}, the rows
+     * added in history order.
+     */
     void score(int[] history, float[] out) {
         java.util.Arrays.fill(out, 0, n, 0f);
-        for (int i : history) {
-            Vectors.axpy(1f, weights, i * n, out, 0, n);
+        float[] w = weights;
+        int h = 0;
+        // Four rows per pass over out (a request's hot spot: one row of n floats per history item).
+        // Each element still adds the rows one by one in history order, so the sums are bit for bit
+        // those of one row at a time, with a quarter of the loads and stores of out.
+        for (; h + 3 < history.length; h += 4) {
+            int a = history[h] * n;
+            int b = history[h + 1] * n;
+            int c = history[h + 2] * n;
+            int d = history[h + 3] * n;
+            for (int j = 0; j < n; j++) {
+                out[j] = out[j] + w[a + j] + w[b + j] + w[c + j] + w[d + j];
+            }
+        }
+        for (; h < history.length; h++) {
+            Vectors.axpy(1f, w, history[h] * n, out, 0, n);
         }
     }
 
     int size() {
         return n;
+    }
+
+    /** The weights, row-major, {@code size() * size()} values; not a copy (do not modify). */
+    float[] weights() {
+        return weights;
     }
 
     /** The weight of item {@code i} for item {@code j} (for tests). */

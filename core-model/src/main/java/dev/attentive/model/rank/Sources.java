@@ -10,13 +10,10 @@ import dev.attentive.api.UserId;
 import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.TrainingContext;
 import dev.attentive.kernels.TopK;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One fit of the candidate sources on one set of interactions: the {@code two-tower} retrieval
@@ -29,6 +26,10 @@ final class Sources implements AutoCloseable {
     /** The per-candidate numbers the ranker reads, in order. */
     static final List<String> NAMES = List.of("item-regression", "two-tower", "two-tower-retrieved", "popularity");
 
+    /** Per-item flags of one candidate list: a byte per catalogue item rather than boxed sets and maps. */
+    private static final byte EXCLUDED = 1;
+    private static final byte RETRIEVED = 2;
+    private static final byte LISTED = 4;
 
     final Catalogue catalogue;
     final Recommender retrieval;
@@ -81,23 +82,26 @@ final class Sources implements AutoCloseable {
 
     /** The history of a request in this fit: its recent items, then (for a known user) the user's items. */
     int[] history(RecommendationRequest request, int length) {
-        List<Integer> out = new ArrayList<>();
-        Set<Integer> seen = new HashSet<>();
+        int[] known = request.userId() == null ? null : userItems.get(request.userId());
+        int[] out = new int[(int) Math.min(length, (long) request.recentItems().size() + (known == null ? 0 : known.length))];
+        boolean[] listed = new boolean[catalogue.size()];
+        int size = 0;
         for (ItemId id : request.recentItems()) {
             Integer c = catalogue.index.get(id);
-            if (c != null && out.size() < length && seen.add(c)) {
-                out.add(c);
+            if (size < out.length && c != null && !listed[c]) {
+                listed[c] = true;
+                out[size++] = c;
             }
         }
-        int[] known = request.userId() == null ? null : userItems.get(request.userId());
         if (known != null) {
-            for (int c : known) {
-                if (out.size() < length && seen.add(c)) {
-                    out.add(c);
+            for (int i = 0; i < known.length && size < out.length; i++) {
+                if (!listed[known[i]]) {
+                    listed[known[i]] = true;
+                    out[size++] = known[i];
                 }
             }
         }
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        return size == out.length ? out : Arrays.copyOf(out, size);
     }
 
     /**
@@ -107,63 +111,71 @@ final class Sources implements AutoCloseable {
      * @throws IllegalArgumentException when the request names features the retrieval does not know
      */
     Candidates candidates(RecommendationRequest request, int n, int historyLength, int[] extra) {
+        int size = catalogue.size();
         // The retrieval applies filter, exclusions and seen items inside its retriever; 2n gives its
         // scores for more of the regression's candidates.
         RecommendationRequest wide = new RecommendationRequest(request.userId(), request.userFeatures(),
                 request.recentItems(), 2 * n, request.filter(), request.exclusions(), request.excludeSeen(), false);
         List<Recommendation> retrieved = retrieval.recommend(wide);
-        Map<Integer, Float> retrievalScore = new HashMap<>();
-        for (Recommendation r : retrieved) {
-            retrievalScore.put(catalogue.index.get(r.item()), (float) r.score());
+        byte[] flags = new byte[size];
+        int[] retrievedItems = new int[retrieved.size()];
+        float[] retrievalScores = new float[size];
+        float floor = Float.POSITIVE_INFINITY;
+        for (int r = 0; r < retrievedItems.length; r++) {
+            int c = catalogue.index.get(retrieved.get(r).item());
+            float score = (float) retrieved.get(r).score();
+            retrievedItems[r] = c;
+            retrievalScores[c] = score;
+            flags[c] |= RETRIEVED;
+            floor = Math.min(floor, score);
         }
-        int[] history = history(request, historyLength);
+        // The regression reads the whole history, the ranker its most recent historyLength items.
+        int[] fullHistory = history(request, Integer.MAX_VALUE);
+        int[] history = fullHistory.length <= historyLength ? fullHistory : Arrays.copyOf(fullHistory, historyLength);
         int[] known = request.userId() == null ? null : userItems.get(request.userId());
-        Set<Integer> excluded = new HashSet<>();
         for (ItemId id : request.exclusions()) {
             Integer c = catalogue.index.get(id);
             if (c != null) {
-                excluded.add(c);
+                flags[c] |= EXCLUDED;
             }
         }
         if (request.excludeSeen() && known != null) {
             for (int c : known) {
-                excluded.add(c);
+                flags[c] |= EXCLUDED;
             }
         }
-        float[] regressionScores = new float[catalogue.size()];
-        // The regression reads the whole history (the ranker only its most recent historyLength items).
-        regression.score(history(request, Integer.MAX_VALUE), regressionScores);
+        float[] regressionScores = new float[size];
+        regression.score(fullHistory, regressionScores);
         TopK top = new TopK(n);
-        for (int i = 0; i < catalogue.size(); i++) {
-            if (!excluded.contains(i) && top.wouldAccept(regressionScores[i])
+        for (int i = 0; i < size; i++) {
+            if ((flags[i] & EXCLUDED) == 0 && top.wouldAccept(regressionScores[i])
                     && request.filter().matches(catalogue.itemFeatures[i])) {
                 top.offer(i, regressionScores[i]);
             }
         }
         int[] fromRegression = new int[top.size()];
         top.drainBestFirst(fromRegression, new float[fromRegression.length]);
-        LinkedHashMap<Integer, Boolean> union = new LinkedHashMap<>();
+        // The union in order of first appearance: the regression's, the retrieval's top n, the extras.
+        int[] items = new int[fromRegression.length + Math.min(n, retrievedItems.length) + extra.length];
+        int count = 0;
         for (int c : fromRegression) {
-            union.put(c, true);
+            count = list(items, count, flags, c);
         }
-        for (int r = 0; r < Math.min(n, retrieved.size()); r++) {
-            union.put(catalogue.index.get(retrieved.get(r).item()), true);
+        for (int r = 0; r < Math.min(n, retrievedItems.length); r++) {
+            count = list(items, count, flags, retrievedItems[r]);
         }
         for (int c : extra) {
-            union.put(c, true);
+            count = list(items, count, flags, c);
         }
-        int[] items = union.keySet().stream().mapToInt(Integer::intValue).toArray();
-        float floor = Float.POSITIVE_INFINITY;
-        for (float s : retrievalScore.values()) {
-            floor = Math.min(floor, s);
-        }
+        items = Arrays.copyOf(items, count);
         int s = NAMES.size();
+        float missing = Float.isFinite(floor) ? floor : 0f;
         float[] scores = new float[items.length * s];
         for (int k = 0; k < items.length; k++) {
-            Float t = retrievalScore.get(items[k]);
+            boolean got = (flags[items[k]] & RETRIEVED) != 0;
             scores[k * s] = regressionScores[items[k]];
-            scores[k * s + 1] = t != null ? t : (Float.isFinite(floor) ? floor : 0f);
-            scores[k * s + 2] = t != null ? 1f : 0f;
+            scores[k * s + 1] = got ? retrievalScores[items[k]] : missing;
+            scores[k * s + 2] = got ? 1f : 0f;
             scores[k * s + 3] = popularity[items[k]];
         }
         for (int j = 0; j < s; j++) {
@@ -175,14 +187,24 @@ final class Sources implements AutoCloseable {
             }
         }
         Features features = request.userFeatures();
-        if (request.userId() != null && catalogue.data.users().rows().containsKey(request.userId())) {
+        if (request.userId() != null && catalogue.users.rows().containsKey(request.userId())) {
             Map<String, dev.attentive.api.FeatureValue> merged = new LinkedHashMap<>(
-                    catalogue.data.users().get(request.userId()).values());
+                    catalogue.users.get(request.userId()).values());
             merged.putAll(features.values());
             features = new Features(merged);
         }
         int[] userValues = catalogue.userSlots() == 0 ? new int[0] : catalogue.slots.encodeUser(features);
         return new Candidates(items, scores, history, userValues);
+    }
+
+    /** Appends item {@code c} to the list unless it is already in it; returns the new length. */
+    private static int list(int[] items, int count, byte[] flags, int c) {
+        if ((flags[c] & LISTED) != 0) {
+            return count;
+        }
+        flags[c] |= LISTED;
+        items[count] = c;
+        return count + 1;
     }
 
     /** Z-scores column {@code j} of a {@code rows x stride} table over its rows. */

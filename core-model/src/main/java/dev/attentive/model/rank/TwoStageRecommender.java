@@ -8,10 +8,17 @@ import dev.attentive.api.RankerBatch;
 import dev.attentive.api.Recommendation;
 import dev.attentive.api.RecommendationRequest;
 import dev.attentive.api.Recommender;
+import dev.attentive.api.UserId;
+import dev.attentive.api.spi.RankerShape;
+import dev.attentive.model.TwoStageModelProvider;
+import dev.attentive.model.serve.TwoTowerRecommender;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,12 +33,92 @@ public final class TwoStageRecommender implements Recommender {
     final Ranker ranker;
     final int candidates;
     final int historyLength;
+    private final TwoStageModelProvider.Config config;
+    private final Map<String, String> rankerConfig;
+    private final Map<String, String> provenance;
 
-    TwoStageRecommender(Sources sources, Ranker ranker, int candidates, int historyLength) {
+    /**
+     * A model over trained (or loaded) parts.
+     *
+     * @param sources the serving sources (fitted on the whole training set)
+     * @param ranker the ranker, trained or to be trained in place
+     * @param config the pipeline's config
+     * @param rankerConfig the ranker's resolved settings
+     * @param provenance filled in by the trainer until the model is handed out
+     */
+    TwoStageRecommender(Sources sources, Ranker ranker, TwoStageModelProvider.Config config,
+            Map<String, String> rankerConfig, Map<String, String> provenance) {
         this.sources = sources;
         this.ranker = ranker;
-        this.candidates = candidates;
-        this.historyLength = historyLength;
+        this.config = config;
+        this.candidates = config.candidates();
+        this.historyLength = config.historyLength();
+        this.rankerConfig = Collections.unmodifiableMap(new LinkedHashMap<>(rankerConfig)); // in component order
+        this.provenance = provenance;
+    }
+
+    /**
+     * The state this model serves from, for the model store. Not a copy: the arrays and the ranker
+     * are this model's.
+     *
+     * @return the state
+     * @throws IllegalStateException when the retrieval is not a two-tower model (it always is when
+     *     the two-stage trainer or {@link #restore} made this model)
+     */
+    public TwoStageState state() {
+        if (!(sources.retrieval instanceof TwoTowerRecommender retrieval)) {
+            throw new IllegalStateException("The two-stage retrieval is a " + sources.retrieval.getClass().getName()
+                    + ", not a two-tower model");
+        }
+        Catalogue c = sources.catalogue;
+        return new TwoStageState(config, Collections.unmodifiableMap(new LinkedHashMap<>(provenance)), retrieval,
+                ranker, rankerConfig, c.items, List.of(c.itemFeatures), c.users, c.slots.layout(),
+                Collections.unmodifiableMap(sources.userItems), sources.regression.weights());
+    }
+
+    /**
+     * A model that serves from a state, as the one it was taken from did.
+     *
+     * @param state the state (a loaded model's); its arrays and ranker are used, not copied
+     * @return the model; closing it closes the retrieval
+     * @throws IllegalArgumentException when the parts do not fit together: the ranker's shape is not
+     *     that of the catalogue and slots, the regression is not catalogue-sized, a user's item is
+     *     outside the catalogue, or the retrieval returns items the catalogue lacks
+     */
+    public static TwoStageRecommender restore(TwoStageState state) {
+        FeatureSlots slots = new FeatureSlots(state.slots());
+        Catalogue catalogue = new Catalogue(state.items(), state.itemFeatures(), slots, state.users());
+        RankerShape expected = new RankerShape(catalogue.size(), slots.valueCount(), catalogue.userSlots(),
+                catalogue.itemSlots(), Sources.NAMES);
+        if (!expected.equals(state.ranker().shape())) {
+            throw new IllegalArgumentException("the ranker's shape " + state.ranker().shape() + " is not the one "
+                    + "the catalogue and feature slots need, " + expected);
+        }
+        for (ItemId item : state.retrieval().model.items) {
+            if (!catalogue.index.containsKey(item)) {
+                throw new IllegalArgumentException("the retrieval's catalogue has item " + item
+                        + ", which the two-stage catalogue lacks");
+            }
+        }
+        Map<UserId, int[]> userItems = new LinkedHashMap<>();
+        for (var e : state.userItems().entrySet()) {
+            for (int c : e.getValue()) {
+                if (c < 0 || c >= catalogue.size()) {
+                    throw new IllegalArgumentException("user " + e.getKey() + " has item index " + c
+                            + ", outside the catalogue of " + catalogue.size() + " items");
+                }
+            }
+            userItems.put(e.getKey(), e.getValue());
+        }
+        ItemRegression regression = ItemRegression.of(catalogue.size(), state.itemRegression());
+        TwoStageModelProvider.Config config = state.config();
+        float[] scale = new float[Sources.NAMES.size()];
+        for (int j = 0; j < scale.length; j++) {
+            scale[j] = config.sourceScale().get(j).floatValue();
+        }
+        Sources sources = new Sources(catalogue, state.retrieval(), regression, userItems, scale);
+        return new TwoStageRecommender(sources, state.ranker(), config, state.rankerConfig(),
+                new LinkedHashMap<>(state.provenance()));
     }
 
     /** Packs one candidate list into a ranker batch. */
@@ -77,20 +164,44 @@ public final class TwoStageRecommender implements Recommender {
         }
         Ranker.Pass pass = ranker.forward(batch(sources.catalogue, List.of(c), historyLength), false, null);
         float[] scores = pass.scores();
-        Integer[] order = new Integer[c.items().length];
-        for (int k = 0; k < order.length; k++) {
-            order[k] = k;
-        }
-        Arrays.sort(order, Comparator.<Integer>comparingDouble(k -> -scores[k]).thenComparingInt(k -> c.items()[k]));
-        List<Recommendation> out = new ArrayList<>();
-        for (int r = 0; r < Math.min(request.k(), order.length); r++) {
-            int k = order[r];
+        int[] order = order(scores, c.items(), Math.min(request.k(), c.items().length));
+        List<Recommendation> out = new ArrayList<>(order.length);
+        for (int k : order) {
             ItemId item = sources.catalogue.items.get(c.items()[k]);
             Optional<Explanation> why = request.explain()
                     ? Optional.of(explain(c, pass.historyWeights(), k, scores[k])) : Optional.empty();
             out.add(new Recommendation(item, scores[k], why));
         }
         return out;
+    }
+
+    /**
+     * The positions of the {@code top} best candidates: by descending score, ties by ascending
+     * catalogue index (the order of {@code Double.compare} on the negated scores, NaN last). Sorts
+     * primitive keys, {@code (order bits of -score) << 32 | item}, rather than boxed positions.
+     */
+    static int[] order(float[] scores, int[] items, int top) {
+        int m = items.length;
+        long[] keys = new long[m];
+        long[] byItem = new long[m];
+        for (int k = 0; k < m; k++) {
+            keys[k] = ((long) orderBits(-scores[k]) << 32) | items[k];
+            byItem[k] = ((long) items[k] << 32) | k;
+        }
+        Arrays.sort(keys);
+        Arrays.sort(byItem);
+        int[] out = new int[top];
+        for (int r = 0; r < top; r++) {
+            int at = Arrays.binarySearch(byItem, (long) (int) keys[r] << 32);
+            out[r] = (int) byItem[at >= 0 ? at : -at - 1];
+        }
+        return out;
+    }
+
+    /** An int whose signed order is {@link Float#compare}'s order of the floats (NaN above +infinity). */
+    private static int orderBits(float f) {
+        int bits = Float.floatToIntBits(f);
+        return bits ^ ((bits >> 31) & 0x7fffffff);
     }
 
     /**

@@ -10,7 +10,9 @@ import dev.attentive.api.RankerBatch;
 import dev.attentive.api.RecommendationRequest;
 import dev.attentive.api.UserId;
 import dev.attentive.api.spi.EpochStats;
+import dev.attentive.api.spi.Configs;
 import dev.attentive.api.spi.ProviderRegistry;
+import dev.attentive.api.spi.RankerProvider;
 import dev.attentive.api.spi.RankerShape;
 import dev.attentive.api.spi.TrainingContext;
 import dev.attentive.kernels.ParallelFor;
@@ -18,6 +20,7 @@ import dev.attentive.model.TwoStageModelProvider;
 import dev.attentive.model.TwoTowerModels;
 import dev.attentive.model.TwoTowerModelProvider;
 import dev.attentive.model.nn.Optimizer;
+import dev.attentive.model.nn.TwoTowerModel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -50,6 +53,13 @@ public final class TwoStageTrainer {
     private final TwoStageModelProvider.Config config;
     private final TrainingContext context;
 
+    /**
+     * A trainer of one model.
+     *
+     * @param train the training set
+     * @param config the pipeline's config
+     * @param context seed, threads, validation and progress
+     */
     public TwoStageTrainer(Dataset train, TwoStageModelProvider.Config config, TrainingContext context) {
         this.train = train;
         this.config = config;
@@ -135,6 +145,11 @@ public final class TwoStageTrainer {
         return new Fits(Boolean.getBoolean(SHARE_FITS) ? full.keptOpen() : full, inner);
     }
 
+    /**
+     * Trains the pipeline.
+     *
+     * @return the model, serving the sources fitted on the whole training set
+     */
     public TwoStageRecommender run() {
         long start = System.nanoTime();
         Catalogue catalogue = new Catalogue(train);
@@ -218,17 +233,29 @@ public final class TwoStageTrainer {
                 + " (" + (System.nanoTime() - start) / 1_000_000 + " ms so far)");
         RankerShape shape = new RankerShape(catalogue.size(), Math.max(catalogue.slots.valueCount(), 0),
                 catalogue.userSlots(), catalogue.itemSlots(), Sources.NAMES);
-        Ranker ranker = ProviderRegistry.rankers().get(config.ranker())
-                .create(TwoTowerModelProvider.parseSettings(config.rankerSettings()), shape, context.seed() + 31);
+        RankerProvider<?> rankers = ProviderRegistry.rankers().get(config.ranker());
+        // The resolved settings are saved with the model, so that a later change of a ranker default
+        // does not change a loaded model.
+        Map<String, String> rankerConfig = Configs.settings(
+                rankers.configure(TwoTowerModelProvider.parseSettings(config.rankerSettings())));
+        Ranker ranker = rankers.create(rankerConfig, shape, context.seed() + 31);
         if (innerItemVectors != null) {
             startFrom(ranker, innerItemVectors);
         }
-        TwoStageRecommender model = new TwoStageRecommender(full, ranker, config.candidates(), config.historyLength());
-        if (!lists.isEmpty()) {
-            fitRanker(model, ranker, catalogue, lists, labels);
-        }
+        Map<String, String> provenance = new LinkedHashMap<>();
+        provenance.put("dataset", train.name());
+        provenance.put("dataFingerprint", TwoTowerModel.fingerprint(train));
+        provenance.put("interactions", String.valueOf(train.interactions().size()));
+        provenance.put("seed", String.valueOf(context.seed()));
+        TwoStageRecommender model = new TwoStageRecommender(full, ranker, config, rankerConfig, provenance);
+        int rankerEpoch = lists.isEmpty() ? 0 : fitRanker(model, ranker, catalogue, lists, labels);
+        provenance.put("trainedAt", java.time.Instant.now().toString());
+        provenance.put("trainingSeconds", String.valueOf((System.nanoTime() - start) / 1e9));
+        provenance.put("rankerLists", String.valueOf(lists.size()));
+        provenance.put("rankerEpoch", String.valueOf(rankerEpoch));
         return model;
     }
+
 
     /**
      * The inner-fit retrieval's item vectors by catalogue index ({@code [0]} holds {@code dim}
@@ -269,8 +296,8 @@ public final class TwoStageTrainer {
         }
     }
 
-    /** Listwise softmax training with early stopping on the validation callback. */
-    private void fitRanker(TwoStageRecommender model, Ranker ranker, Catalogue catalogue, List<Sources.Candidates> lists,
+    /** Listwise softmax training with early stopping on the validation callback; returns the epoch kept. */
+    private int fitRanker(TwoStageRecommender model, Ranker ranker, Catalogue catalogue, List<Sources.Candidates> lists,
             List<boolean[]> labels) {
         List<Parameter> params = ranker.parameters();
         // The wide part (wide.*) and the deep part have their own learning rates, and the wide part may
@@ -382,6 +409,7 @@ public final class TwoStageTrainer {
         double score = best;
         LOG.log(System.Logger.Level.INFO, () -> "two-stage: ranker kept after epoch " + chosen + " (validation check "
                 + chosenCheck + " of " + checks + " per epoch; validation " + score + ")");
+        return chosen;
     }
 
     /** Forward and backward of lists {@code order[lo..hi)}; returns their summed loss. */

@@ -69,7 +69,8 @@ final class EntitiesFile {
         return root;
     }
 
-    private static ObjectNode features(Features features) {
+    /** A feature row as a JSON object (also the two-stage catalogue's). */
+    static ObjectNode features(Features features) {
         ObjectNode o = JSON.createObjectNode();
         for (var e : features.values().entrySet()) {
             switch (e.getValue()) {
@@ -123,7 +124,8 @@ final class EntitiesFile {
         return new Contents(items, itemFeatures, counts, users, userFeatures, userItems);
     }
 
-    private static Features features(JsonNode node, FeatureSchema schema, Path file, String where)
+    /** Reads a feature row, each value checked against the schema (also the two-stage catalogue's). */
+    static Features features(JsonNode node, FeatureSchema schema, Path file, String where)
             throws ModelFormatException {
         if (node == null || !node.isObject()) {
             throw new ModelFormatException(file, where + " has no features object");

@@ -28,9 +28,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code model.json}, the manifest: format name and version, library and Java version, save time,
+ * {@code model.json} of a two-tower model, the manifest: format name and version, library and Java version, save time,
  * provenance, the model provider and its full config, each plugin's name and format version, and the
- * size and SHA-256 of every data file. Stateless.
+ * size and SHA-256 of every data file; and the parts every format's manifest shares. Stateless.
  */
 final class ManifestFile {
     static final String NAME = "model.json";
@@ -56,10 +56,14 @@ final class ManifestFile {
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest(model, files));
     }
 
-    private static ObjectNode manifest(TwoTowerModel model, Map<String, byte[]> files) {
+    /**
+     * A manifest's opening, shared by every format: format name and version, library, Java, save time
+     * and provenance.
+     */
+    static ObjectNode header(String format, int version, Map<String, String> provenance) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("format", TwoTowerModels.FORMAT);
-        root.put("formatVersion", TwoTowerModels.FORMAT_VERSION);
+        root.put("format", format);
+        root.put("formatVersion", version);
         ObjectNode library = root.putObject("library");
         library.put("name", "attentive-core-model");
         library.put("version", libraryVersion());
@@ -67,8 +71,35 @@ final class ManifestFile {
         java.put("version", System.getProperty("java.version"));
         java.put("vendor", System.getProperty("java.vendor"));
         root.put("savedAt", Instant.now().toString());
-        ObjectNode provenance = root.putObject("provenance");
-        model.provenance.forEach(provenance::put);
+        ObjectNode p = root.putObject("provenance");
+        provenance.forEach(p::put);
+        return root;
+    }
+
+    /** The manifest's closing {@code files} object: each data file's size and SHA-256. */
+    static void files(ObjectNode root, Map<String, byte[]> files) {
+        ObjectNode list = root.putObject("files");
+        for (var f : files.entrySet()) {
+            ObjectNode entry = list.putObject(f.getKey());
+            entry.put("bytes", f.getValue().length);
+            entry.put("sha256", ModelDirectory.sha256(f.getValue()));
+        }
+    }
+
+    /** The provenance a manifest records, in order (empty when it has none). */
+    static Map<String, String> provenance(JsonNode manifest) {
+        Map<String, String> provenance = new LinkedHashMap<>();
+        JsonNode prov = manifest.get("provenance");
+        if (prov != null && prov.isObject()) {
+            for (var e : prov.properties()) {
+                provenance.put(e.getKey(), e.getValue().asString());
+            }
+        }
+        return provenance;
+    }
+
+    private static ObjectNode manifest(TwoTowerModel model, Map<String, byte[]> files) {
+        ObjectNode root = header(TwoTowerModels.FORMAT, TwoTowerModels.FORMAT_VERSION, model.provenance);
         ObjectNode m = root.putObject("model");
         m.put("provider", TwoTowerModelProvider.NAME);
         ObjectNode config = m.putObject("config");
@@ -83,16 +114,11 @@ final class ManifestFile {
             plugin(plugins, "user.historyAttention", ProviderRegistry.attention().get(c.historyAttention()));
         }
         plugin(plugins, "retriever", ProviderRegistry.retrievers().get(c.retriever()));
-        ObjectNode list = root.putObject("files");
-        for (var f : files.entrySet()) {
-            ObjectNode entry = list.putObject(f.getKey());
-            entry.put("bytes", f.getValue().length);
-            entry.put("sha256", ModelDirectory.sha256(f.getValue()));
-        }
+        files(root, files);
         return root;
     }
 
-    private static void plugin(ObjectNode plugins, String place, Provider<?> provider) {
+    static void plugin(ObjectNode plugins, String place, Provider<?> provider) {
         ObjectNode p = plugins.putObject(place);
         p.put("name", provider.name());
         p.put("formatVersion", provider.formatVersion());
@@ -114,13 +140,49 @@ final class ManifestFile {
 
 
     /**
-     * Reads the manifest of a model directory and checks its format name and version.
+     * Reads the manifest of a two-tower model directory and checks its format name and version.
      *
      * @return the manifest
      * @throws ModelFormatException when {@code dir} is not a directory, the manifest is missing or not
      *     JSON, or its format is another or a version this library does not read
      */
     static JsonNode read(Path dir) throws IOException {
+        return read(dir, TwoTowerModels.FORMAT, TwoTowerModels.FORMAT_VERSION);
+    }
+
+    /**
+     * Reads the manifest of a model directory and checks its format name and version.
+     *
+     * @param format the format expected
+     * @param maxVersion the newest version of it this library reads (it reads every one from 1)
+     * @return the manifest
+     * @throws ModelFormatException when {@code dir} is not a directory, the manifest is missing or not
+     *     JSON, or its format is another or a version this library does not read
+     */
+    static JsonNode read(Path dir, String format, int maxVersion) throws IOException {
+        Path manifestFile = dir.resolve(NAME);
+        JsonNode manifest = readAny(dir);
+        String saved = text(manifest, "format", manifestFile);
+        if (!format.equals(saved)) {
+            throw new ModelFormatException(manifestFile, "format is '" + saved + "', expected '" + format + "'");
+        }
+        int version = integer(manifest, "formatVersion", manifestFile);
+        if (version < 1 || version > maxVersion) {
+            throw new ModelFormatException(manifestFile, "format version " + version + " is not supported: this "
+                    + "library (" + libraryVersion() + ") reads versions 1 to " + maxVersion
+                    + (version > maxVersion ? "; load it with the newer library that saved it" : ""));
+        }
+        return manifest;
+    }
+
+    /**
+     * Reads the manifest of a model directory of any format.
+     *
+     * @return the manifest, a JSON object
+     * @throws ModelFormatException when {@code dir} is not a directory or the manifest is missing or not
+     *     a JSON object
+     */
+    static JsonNode readAny(Path dir) throws IOException {
         Path manifestFile = dir.resolve(NAME);
         if (!Files.isDirectory(dir)) {
             throw new ModelFormatException(dir, "not a directory; name the directory a model was saved to");
@@ -129,21 +191,9 @@ final class ManifestFile {
         try {
             manifestBytes = Files.readAllBytes(manifestFile);
         } catch (NoSuchFileException e) {
-            throw new ModelFormatException(manifestFile, "missing: " + dir + " is not a saved two-tower model");
+            throw new ModelFormatException(manifestFile, "missing: " + dir + " is not a saved model");
         }
-        JsonNode manifest = JsonFields.parse(manifestFile, manifestBytes);
-        String format = text(manifest, "format", manifestFile);
-        if (!TwoTowerModels.FORMAT.equals(format)) {
-            throw new ModelFormatException(manifestFile, "format is '" + format + "', expected '"
-                    + TwoTowerModels.FORMAT + "'");
-        }
-        int version = integer(manifest, "formatVersion", manifestFile);
-        if (version < 1 || version > TwoTowerModels.FORMAT_VERSION) {
-            throw new ModelFormatException(manifestFile, "format version " + version + " is not supported: this "
-                    + "library (" + libraryVersion() + ") reads versions 1 to " + TwoTowerModels.FORMAT_VERSION
-                    + (version > TwoTowerModels.FORMAT_VERSION ? "; load it with the newer library that saved it" : ""));
-        }
-        return manifest;
+        return JsonFields.parse(manifestFile, manifestBytes);
     }
 
     /** The provider, config (validated, every plugin available) and provenance the manifest records. */
@@ -165,14 +215,7 @@ final class ManifestFile {
             throw new ModelFormatException(manifestFile, "model.config is invalid: " + e.getMessage());
         }
         checkPlugins(manifestFile, object(manifest, "plugins", manifestFile), config);
-        Map<String, String> provenance = new LinkedHashMap<>();
-        JsonNode prov = manifest.get("provenance");
-        if (prov != null && prov.isObject()) {
-            for (var e : prov.properties()) {
-                provenance.put(e.getKey(), e.getValue().asString());
-            }
-        }
-        return new Model(config, provenance);
+        return new Model(config, provenance(manifest));
     }
 
     private static void checkPlugins(Path file, JsonNode plugins, TwoTowerModelProvider.Config c)

@@ -51,7 +51,8 @@ final class ModelDirectory {
      * Writes the files into a temporary sibling of {@code target} and moves it into place.
      *
      * @param target a directory checked by {@link #checkWritable}
-     * @param files file name to content, written in this order
+     * @param files file name to content, written in this order; a name may hold {@code /}-separated
+     *     sub-directories (such as {@code retrieval/model.json}), which are created
      */
     static void writeAtomically(Path target, Map<String, byte[]> files) throws IOException {
         Path parent = target.getParent();
@@ -59,7 +60,12 @@ final class ModelDirectory {
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
         try {
             for (var f : files.entrySet()) {
-                Files.write(tmp.resolve(f.getKey()), f.getValue());
+                Path file = tmp.resolve(f.getKey()).normalize();
+                if (!file.startsWith(tmp) || file.equals(tmp)) {
+                    throw new IllegalArgumentException("The model file name '" + f.getKey() + "' leaves the directory");
+                }
+                Files.createDirectories(file.getParent());
+                Files.write(file, f.getValue());
             }
             if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
                 // createTempDirectory makes it owner-only; a model directory is ordinary data.
@@ -76,13 +82,17 @@ final class ModelDirectory {
         }
     }
 
-    private static void deleteTree(Path tmp) throws IOException {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
+    private static void deleteTree(Path dir) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
-                Files.deleteIfExists(p);
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    deleteTree(p);
+                } else {
+                    Files.deleteIfExists(p);
+                }
             }
         }
-        Files.deleteIfExists(tmp);
+        Files.deleteIfExists(dir);
     }
 
     /**

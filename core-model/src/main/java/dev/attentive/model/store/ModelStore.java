@@ -1,11 +1,14 @@
 package dev.attentive.model.store;
 
 import dev.attentive.api.Parameter;
+import dev.attentive.api.Recommender;
 import dev.attentive.api.spi.ConfigException;
 import dev.attentive.api.spi.UnknownProviderException;
 import dev.attentive.kernels.Vectors;
 import dev.attentive.model.ModelFormatException;
+import dev.attentive.model.TwoTowerModels;
 import dev.attentive.model.nn.TwoTowerModel;
+import dev.attentive.model.serve.TwoTowerRecommender;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -16,7 +19,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Writes and reads the two-tower file set described in {@link dev.attentive.model.TwoTowerModels}:
  * the coordinator over {@link ManifestFile}, {@link WeightsFile}, {@link FeaturesFile},
- * {@link EntitiesFile} and the atomic, checksummed {@link ModelDirectory}. Stateless.
+ * {@link EntitiesFile} and the atomic, checksummed {@link ModelDirectory}. {@link TwoStageStore}
+ * nests this file set for a two-stage model's retrieval. Stateless.
  */
 public final class ModelStore {
     /** The data files the manifest lists, in the order it lists them. */
@@ -34,20 +38,56 @@ public final class ModelStore {
      * @throws IOException when writing fails (nothing is left at {@code dir} then)
      */
     public static void save(TwoTowerModel model, Path dir) throws IOException {
+        Path target = ModelDirectory.checkWritable(dir);
+        ModelDirectory.writeAtomically(target, files(model));
+    }
+
+    /**
+     * The files of a saved model, the manifest last.
+     *
+     * @throws IllegalArgumentException when a parameter is not finite
+     */
+    static Map<String, byte[]> files(TwoTowerModel model) {
         Map<String, Parameter> params = model.namedParameters();
+        checkFinite(params);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put(WeightsFile.NAME, WeightsFile.write(params));
+        files.put(FeaturesFile.NAME, FeaturesFile.write(model));
+        files.put(EntitiesFile.NAME, EntitiesFile.write(model));
+        files.put(ManifestFile.NAME, ManifestFile.write(model, files));
+        return files;
+    }
+
+    /** A diverged model is never written. */
+    static void checkFinite(Map<String, Parameter> params) {
         for (var e : params.entrySet()) {
             if (!Vectors.allFinite(e.getValue().values(), e.getValue().size())) {
                 throw new IllegalArgumentException("Parameter " + e.getKey() + " is not finite: the model diverged "
                         + "and is not written");
             }
         }
-        Path target = ModelDirectory.checkWritable(dir);
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put(WeightsFile.NAME, WeightsFile.write(params));
-        files.put(FeaturesFile.NAME, FeaturesFile.write(model));
-        files.put(EntitiesFile.NAME, EntitiesFile.write(model));
-        files.put(ManifestFile.NAME, ManifestFile.write(model, files));
-        ModelDirectory.writeAtomically(target, files);
+    }
+
+    /**
+     * Loads a saved model of either format: a {@code two-tower} model or a {@code two-stage} pipeline.
+     *
+     * @param dir the model directory
+     * @return the model, ready to serve
+     * @throws ModelFormatException when the format is neither, or as {@link #load} and
+     *     {@link TwoStageStore#load} do
+     * @throws IOException when reading fails
+     */
+    public static Recommender loadAny(Path dir) throws IOException {
+        Path manifestFile = dir.resolve(ManifestFile.NAME);
+        String format = JsonFields.text(ManifestFile.readAny(dir), "format", manifestFile);
+        if (TwoTowerModels.FORMAT.equals(format)) {
+            return new TwoTowerRecommender(load(dir));
+        }
+        if (TwoTowerModels.TWO_STAGE_FORMAT.equals(format)) {
+            return TwoStageStore.load(dir);
+        }
+        throw new ModelFormatException(manifestFile, "format is '" + format + "', expected '" + TwoTowerModels.FORMAT
+                + "' or '" + TwoTowerModels.TWO_STAGE_FORMAT + "'");
     }
 
     /**

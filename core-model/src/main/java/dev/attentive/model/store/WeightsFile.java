@@ -3,7 +3,6 @@ package dev.attentive.model.store;
 import dev.attentive.api.Parameter;
 import dev.attentive.model.ModelFormatException;
 import dev.attentive.model.TwoTowerModels;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -24,24 +23,31 @@ final class WeightsFile {
     }
 
     static byte[] write(Map<String, Parameter> params) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteBuffer header = le(12);
-        header.put(TwoTowerModels.WEIGHTS_MAGIC.getBytes(StandardCharsets.US_ASCII)).putInt(WEIGHTS_LAYOUT)
+        // One buffer of the exact size: a two-stage model's item regression alone is 4 n^2 bytes.
+        long size = 12;
+        for (var e : params.entrySet()) {
+            size += 4 + e.getKey().getBytes(StandardCharsets.UTF_8).length + 4 + 4L * e.getValue().shape().length
+                    + 4L * e.getValue().size();
+        }
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("The parameters take " + size + " bytes, more than one weights file "
+                    + "holds (2 GB)");
+        }
+        ByteBuffer b = le((int) size);
+        b.put(TwoTowerModels.WEIGHTS_MAGIC.getBytes(StandardCharsets.US_ASCII)).putInt(WEIGHTS_LAYOUT)
                 .putInt(params.size());
-        out.writeBytes(header.array());
         for (var e : params.entrySet()) {
             byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
             int[] shape = e.getValue().shape();
             float[] values = e.getValue().values();
-            ByteBuffer b = le(4 + name.length + 4 + 4 * shape.length + 4 * values.length);
             b.putInt(name.length).put(name).putInt(shape.length);
             for (int d : shape) {
                 b.putInt(d);
             }
             b.asFloatBuffer().put(values);
-            out.writeBytes(b.array());
+            b.position(b.position() + 4 * values.length);
         }
-        return out.toByteArray();
+        return b.array();
     }
 
     private static ByteBuffer le(int size) {

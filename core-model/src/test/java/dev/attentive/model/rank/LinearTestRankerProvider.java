@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * A test-only ranker ({@code test-linear}): a weight per source score plus a bias per item, uniform
- * history weights. core-model cannot depend on {@code attentive-attention} (whose tests use
+ * history weights; one setting, {@code initialWeight}. core-model cannot depend on {@code attentive-attention} (whose tests use
  * core-model), so its pipeline tests rank with this one; the attention rankers run the same
  * pipeline in the examples module's tests.
  */
@@ -19,8 +19,12 @@ public final class LinearTestRankerProvider implements RankerProvider<LinearTest
     /** The name. */
     public static final String NAME = "test-linear";
 
-    /** No settings. */
-    public record Config() {
+    /**
+     * The one setting.
+     *
+     * @param initialWeight the initial weight of every source score (default 1)
+     */
+    public record Config(double initialWeight) {
     }
 
     /** For ServiceLoader. */
@@ -34,13 +38,13 @@ public final class LinearTestRankerProvider implements RankerProvider<LinearTest
 
     @Override
     public Config defaultConfig() {
-        return new Config();
+        return new Config(1);
     }
 
     @Override
     public Ranker create(Config config, RankerShape shape, long seed) {
         Parameter wide = new Parameter("wide.weight", new int[] {Math.max(1, shape.sourceCount())},
-                filled(Math.max(1, shape.sourceCount()), 1f));
+                filled(Math.max(1, shape.sourceCount()), (float) config.initialWeight()));
         Parameter bias = new Parameter("item.bias", new int[] {shape.itemCount()}, new float[shape.itemCount()]);
         return new Ranker() {
             @Override
