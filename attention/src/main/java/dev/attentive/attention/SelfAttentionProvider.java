@@ -33,6 +33,17 @@ import java.util.Objects;
  * {@code blockL.norm2.gain}, {@code blockL.norm2.bias} {@code [dim]}; then {@code recency.bias}
  * {@code [fields]} (a score bias by distance from the attending position) when {@code recencyBias}.
  *
+ * <p>Train it with the two-tower's {@code historyMode=causal} (each interaction sees only the items
+ * before it): on ML-100K under temporal leave-one-out, seed 2020, the two-tower reached a validation
+ * NDCG@10 of 0.103 with it (best epoch 19), against 0.075 for the default static mean history and
+ * 0.1005 for the causal mean history.
+ *
+ * <p>The defaults were not tuned on validation: one block and one head are the cheapest (the
+ * read-out-only path above, and every dimension divides by one head), and dropout 0.2 is SASRec's
+ * value for MovieLens-1M. Screened on ML-100K validation (seed 2020, causal history), dropout 0 and
+ * a history of 20 items were stopped after 6–7 epochs for lack of machine time, without a clear
+ * difference.
+ *
  * <p>The provider is stateless and thread safe; the attentions it makes allow concurrent forward passes.
  */
 public final class SelfAttentionProvider implements AttentionProvider<SelfAttentionProvider.Config> {
