@@ -24,6 +24,9 @@ import java.util.Objects;
  * input space so that no per-position key or value is projected; one block costs about
  * {@code 2 * heads * fields * dim + 6 * dim^2 + 2 * dim * ffnDim} multiply-adds per row forward.
  * Each further block is evaluated at every present position, about {@code fields} times that.
+ * Measured on ML-100K (50 positions, dimension 64, defaults, causal history, two threads, quiet
+ * machine), the two-tower trained at a median 7,562 interactions/s with it against 26,959 with
+ * {@code mean} history: 0.28 times, short of the 0.6 the attention plugins aim for.
  *
  * <p>Parameters (in order): {@code position} {@code [fields, dim]}; per block {@code l}:
  * {@code blockL.query.weight}, {@code blockL.key.weight}, {@code blockL.value.weight},
