@@ -1,6 +1,6 @@
 /**
  * Attentive's attention plugins: attention pooling, AutoInt-style field self-attention, target-free
- * history attention, field gating and the concatenation baseline, plus the helper that turns their
+ * history attention, SASRec-style history self-attention, field gating and the concatenation baseline, plus the helper that turns their
  * weights into explanations.
  */
 module dev.attentive.attention {
@@ -13,7 +13,8 @@ module dev.attentive.attention {
             dev.attentive.attention.AttentionPoolingProvider,
             dev.attentive.attention.FieldSelfAttentionProvider,
             dev.attentive.attention.HistoryAttentionProvider,
-            dev.attentive.attention.FieldGatingProvider;
+            dev.attentive.attention.FieldGatingProvider,
+            dev.attentive.attention.SelfAttentionProvider;
     provides dev.attentive.api.spi.RankerProvider with
             dev.attentive.attention.TargetAttentionRankerProvider,
             dev.attentive.attention.MlpRankerProvider;

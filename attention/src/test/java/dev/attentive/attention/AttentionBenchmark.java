@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Forward + backward time of each attention at the ML-100K model's shapes (batch 1024, 6 user
- * fields of dimension 64; history of 20 items), against mean pooling written inline. Also a
+ * fields of dimension 64; history of 20 items, 50 for {@code self-attention}), against mean pooling written inline. Also a
  * {@link #modelProxy} step (two dense towers and in-batch logits, no attention) to put the
  * attention's cost in proportion to a whole training step. Run, from the repository root:
  * <pre>
@@ -53,7 +53,7 @@ public class AttentionBenchmark {
 
     /** Which attention and how many fields: {@code name/fields}, {@code name} possibly {@code +additive}. */
     @Param({"mean/6", "concat-mlp/6", "attention-pooling/6", "attention-pooling+additive/6", "field-gating/6",
-        "field-self-attention/6", "mean/20", "history-attention/20", "history-attention+additive/20"})
+        "field-self-attention/6", "mean/20", "history-attention/20", "history-attention+additive/20", "mean/50", "self-attention/50"})
     public String plugin;
 
     private Attention attention;
@@ -99,6 +99,7 @@ public class AttentionBenchmark {
             case HistoryAttentionProvider.NAME -> new HistoryAttentionProvider();
             case FieldSelfAttentionProvider.NAME -> new FieldSelfAttentionProvider();
             case FieldGatingProvider.NAME -> new FieldGatingProvider();
+            case SelfAttentionProvider.NAME -> new SelfAttentionProvider();
             case ConcatMlpProvider.NAME -> new ConcatMlpProvider();
             case MeanAttentionProvider.NAME -> new MeanAttentionProvider();
             default -> throw new IllegalArgumentException("unknown plugin " + name);

@@ -28,14 +28,14 @@ class ServiceDeclarationsTest {
         List<String> provides = descriptor.provides().stream()
                 .filter(p -> p.service().equals(AttentionProvider.class.getName()))
                 .flatMap(p -> p.providers().stream()).sorted().toList();
-        assertThat(provides).isEqualTo(services).hasSize(4);
+        assertThat(provides).isEqualTo(services).hasSize(5);
     }
 
     @Test
     void everyPluginIsFoundByName() {
         var registry = ProviderRegistry.attention();
         for (String name : List.of(AttentionPoolingProvider.NAME, FieldSelfAttentionProvider.NAME,
-                HistoryAttentionProvider.NAME, FieldGatingProvider.NAME)) {
+                HistoryAttentionProvider.NAME, FieldGatingProvider.NAME, SelfAttentionProvider.NAME)) {
             assertThat(registry.get(name).name()).isEqualTo(name);
         }
     }
