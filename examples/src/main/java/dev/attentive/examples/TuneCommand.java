@@ -1,8 +1,6 @@
 package dev.attentive.examples;
 
-import dev.attentive.api.Dataset;
 import dev.attentive.eval.data.Cleaning;
-import dev.attentive.eval.data.CleaningPolicy;
 import dev.attentive.eval.runner.Datasets;
 import dev.attentive.eval.runner.Experiment;
 import dev.attentive.eval.runner.ModelSpec;
@@ -22,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,14 +33,10 @@ import picocli.CommandLine.Option;
         description = "Random search of every model's settings under one budget, chosen on validation NDCG@10; "
                 + "then score the chosen settings on test like evaluate.")
 final class TuneCommand implements Callable<Integer> {
-    @Option(names = "--dataset", required = true, description = "ml-100k, ml-1m, ml-latest-small, synthetic or spec:FILE")
-    String dataset;
+    @Mixin
+    DataOptions data;
 
-    @Option(names = "--data-dir", description = "Folder holding one sub-folder per dataset (default: $ATTENTIVE_DATA_DIR)")
-    Path dataDir;
 
-    @Option(names = "--protocol", defaultValue = "recbole", description = "recbole (random 80/10/10 per user), loo or temporal")
-    String protocol;
 
     @Option(names = "--models", required = true, description = "Comma-separated specs, e.g. two-tower,ease,itemknn,bpr; "
             + "a setting given in brackets is fixed for every trial, a value a/b/c is searched as a choice")
@@ -79,27 +74,14 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output folder (default: results/<dataset>-tune)")
     Path out;
 
-    @Option(names = "--min-rating", defaultValue = "3", description = "Ratings below this are dropped (explicit data only; default 3)")
-    double minRating;
 
-    @Option(names = "--k-core", defaultValue = "10", description = "Iterative k-core on users and items (default 10; 1 = none)")
-    int kCore;
 
-    @Option(names = "--threads", description = "Threads (default: all processors)")
-    int threads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--clean", defaultValue = "", description = "Cleaning policy settings key=value,... applied after loading")
-    String clean;
 
     @Override
     public Integer call() throws Exception {
         PrintStream log = System.out;
-        Protocol p;
-        try {
-            p = Protocol.valueOf(protocol.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Unknown protocol '" + protocol + "'; valid: recbole, loo, temporal");
-        }
+        Protocol p = data.protocol();
         List<ModelSpec> specs = ModelSpec.parseList(models);
         Map<String, Map<String, String>> overrides = spaceFile != null
                 ? new LinkedHashMap<>(SearchSpace.readOverrides(spaceFile)) : new LinkedHashMap<>();
@@ -114,16 +96,13 @@ final class TuneCommand implements Callable<Integer> {
                     .put(param.substring(dot + 1, eq).trim(), param.substring(eq + 1).trim());
         }
         Budget budget = new Budget(trials, seconds);
-        CleaningPolicy policy = CleaningPolicy.parse(clean);
-        Cleaning.Result cleaned = Cleaning.apply(Datasets.load(dataset, dataDir), policy);
-        cleaned.report().lines().forEach(log::println);
-        Dataset data = cleaned.data();
-        Experiment.Config experiment = new Experiment.Config(dataset, data, p, specs, seeds, minRating, kCore, threads,
-                false);
+        Cleaning.Result cleaned = data.load(log);
+        Experiment.Config experiment = new Experiment.Config(data.dataset, cleaned.data(), p, specs, seeds, data.minRating, data.kCore,
+                data.threads, false);
         Tuner tuner = new Tuner(new Tuner.Config(experiment, tuneSeeds, budget, searchSeed, overrides, !noDefaultsTrial));
         tuner.validate();
         TuneResult result = tuner.run(new TuneProgress(log), new ExperimentProgress(log));
-        Path folder = out != null ? out : Path.of("results", Datasets.folderName(dataset) + "-tune");
+        Path folder = out != null ? out : Path.of("results", Datasets.folderName(data.dataset) + "-tune");
         TuneReports.write(result, folder);
         Files.writeString(folder.resolve("cleaning.json"), cleaned.report().toJson());
         log.println("Wrote " + folder.resolve("results.json") + ", cleaning.json, report.md and report.html");
