@@ -25,6 +25,53 @@ public sealed interface ItemFilter {
     boolean matches(Features attributes);
 
     /**
+     * Checks this filter against the item attributes a catalogue has: every field it names exists,
+     * and {@link Equals}/{@link In} compare categorical (or multi-categorical) fields while
+     * {@link Range} compares numeric ones. A filter that fails this check could only ever return
+     * nothing (or everything, under {@link Not}), so recommenders reject it instead of answering.
+     *
+     * @param schema the catalogue's item schema
+     * @throws IllegalArgumentException naming the field, what the filter expected and the fields
+     *     the schema has
+     * @since 0.2.0
+     */
+    default void checkAgainst(FeatureSchema schema) {
+        Objects.requireNonNull(schema, "schema");
+        switch (this) {
+            case All a -> { }
+            case Equals e -> checkField(schema, e.field(), false, "equalTo");
+            case In i -> checkField(schema, i.field(), false, "in");
+            case Range r -> checkField(schema, r.field(), true, "range");
+            case And a -> a.filters().forEach(f -> f.checkAgainst(schema));
+            case Or o -> o.filters().forEach(f -> f.checkAgainst(schema));
+            case Not n -> n.filter().checkAgainst(schema);
+        }
+    }
+
+    private static void checkField(FeatureSchema schema, String field, boolean numeric, String operation) {
+        FieldSpec spec = schema.field(field).orElseThrow(() -> new IllegalArgumentException("Filter " + operation
+                + " names unknown item field '" + field + "'; the catalogue's item fields are " + describe(schema)));
+        boolean isNumeric = spec.type() == FeatureType.NUMERIC;
+        if (numeric != isNumeric) {
+            throw new IllegalArgumentException("Filter " + operation + " on item field '" + field + "' needs a "
+                    + (numeric ? "numeric" : "categorical or multi-categorical") + " field, but '" + field + "' is "
+                    + spec.type() + (numeric ? "; use equalTo or in" : "; use range") + ". The catalogue's item fields are "
+                    + describe(schema));
+        }
+    }
+
+    private static String describe(FeatureSchema schema) {
+        if (schema.fields().isEmpty()) {
+            return "none (the items have no attributes to filter on)";
+        }
+        StringBuilder out = new StringBuilder("[");
+        for (FieldSpec f : schema.fields()) {
+            out.append(out.length() > 1 ? ", " : "").append(f.name()).append(' ').append(f.type());
+        }
+        return out.append(']').toString();
+    }
+
+    /**
      * The filter that keeps every item.
      *
      * @return the filter
