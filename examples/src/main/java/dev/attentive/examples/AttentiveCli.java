@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "attentive", mixinStandardHelpOptions = true, version = "attentive 0.2.0-SNAPSHOT",
         description = "Two-tower retrieval recommendation with attention, in the JVM.",
         subcommands = {DemoCommand.class, EvaluateCommand.class, TuneCommand.class, ProfileCommand.class, FetchCommand.class,
-                RecommendCommand.class, BenchIndexCommand.class, PluginsCommand.class})
+                RecommendCommand.class, BenchIndexCommand.class, PluginsCommand.class,
+                ServeCommand.class})
 public final class AttentiveCli implements Runnable {
     /** Held strongly so that the level set in {@link #run(String...)} is not lost to garbage collection. */
     private static final Logger TRIBUO_LOG = Logger.getLogger("org.tribuo");
