@@ -19,6 +19,10 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -294,6 +298,39 @@ class RecommendationServiceTest {
 
         assertThat(client.post("model", "{\"dir\": \"b\"}").error())
                 .isEqualTo("Unknown key 'dir' in the body of POST /model; it takes only \"path\", e.g. {\"path\": \"models/v2\"}");
+    }
+
+    @Test
+    void requestsDuringSwapsAllSucceedAndEachIsAnsweredByOneModel() throws Exception {
+        AtomicBoolean swapping = new AtomicBoolean(true);
+        List<Future<List<Answer>>> readers = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            for (int t = 0; t < 2; t++) {
+                readers.add(pool.submit(() -> {
+                    List<Answer> answers = new ArrayList<>();
+                    while (swapping.get() || answers.size() < 5) {
+                        answers.add(client.get("recommend?user=u" + answers.size() % 50 + "&k=10"));
+                    }
+                    return answers;
+                }));
+            }
+            try {
+                for (int swap = 0; swap < 6; swap++) {
+                    assertThat(client.post("model", "{\"path\": \"" + (swap % 2 == 0 ? "b" : "a") + "\"}").status())
+                            .isEqualTo(200);
+                }
+            } finally {
+                swapping.set(false);
+            }
+            for (Future<List<Answer>> reader : readers) {
+                for (Answer answer : reader.get()) {
+                    assertThat(answer.status()).isEqualTo(200);
+                    List<String> ids = ids(answer);
+                    assertThat(ids).hasSize(10);
+                    assertThat(ids.stream().map(id -> id.charAt(0)).distinct()).hasSize(1);
+                }
+            }
+        }
     }
 
     @Test
