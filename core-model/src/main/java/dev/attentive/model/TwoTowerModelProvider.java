@@ -24,12 +24,19 @@ import java.util.Map;
  * models with {@link TwoTowerModels}.
  *
  * <p>Explanations ({@code RecommendationRequest.explain(true)}; nothing is computed otherwise): the
- * user and item field weights and the history item weights are the attention weights of the two
- * towers; the score {@code s = u . v} is split over the user fields by linearising the user tower at
- * the request: field {@code f} contributes {@code w_f (g . x_f)} with {@code g} the gradient of
- * {@code r . v / |r|} in the pooled vector (the norm of the tower output {@code r} held fixed), and
- * the rest of the score (biases and nonlinearity) is the contribution named {@code (nonlinear)}, so
- * the contributions sum to the score.
+ * score {@code s = u . v} is split over the user fields by linearising the user tower at the request:
+ * field {@code f}, entering the tower's input as {@code d_f}, contributes {@code c_f = g . d_f} with
+ * {@code g} the gradient of {@code r . v / |r|} in the tower's input (the norm of the tower output
+ * {@code r} held fixed), the first-order change of the score when the field's vector is scaled; the
+ * rest of the score (biases and nonlinearity) is the contribution named {@code (nonlinear)}, so the
+ * contributions sum to the score. With a field attention that concatenates ({@code concat-mlp}, the
+ * default: output width fields x dim, {@code d_f} the field's block) the attention weights mean
+ * nothing, so the user field weights are the normalised contribution magnitudes
+ * {@code |c_f| / sum |c|}, and the item field weights are the same for the item tower linearised at
+ * the item against {@code u}; with a pooling attention (output width dim, {@code d_f = w_f x_f}) the
+ * field weights are the attention weights. The history item weights are the history attention's.
+ * An explained request costs, beyond a plain one, the user's forward pass and one forward-mode pass
+ * per user field through the user tower; the item side's terms are computed once per item and cached.
  */
 public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelProvider.Config> {
     /** The provider name. */

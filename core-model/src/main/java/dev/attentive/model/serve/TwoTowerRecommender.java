@@ -1,6 +1,5 @@
 package dev.attentive.model.serve;
 
-import dev.attentive.api.Attention;
 import dev.attentive.api.Explanation;
 import dev.attentive.api.FeatureValue;
 import dev.attentive.api.Features;
@@ -16,12 +15,10 @@ import dev.attentive.api.ScoredItem;
 import dev.attentive.api.Similarity;
 import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.RetrieverSpec;
-import dev.attentive.kernels.Vectors;
 import dev.attentive.model.features.FieldEncoder;
 import dev.attentive.model.nn.Side;
 import dev.attentive.model.nn.TwoTowerModel;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +34,6 @@ import java.util.Set;
  */
 public final class TwoTowerRecommender implements Recommender {
     private static final int CHUNK = 1024;
-    /** The name of the part of the score the linearisation leaves (see {@link #explain}). */
-    static final String NONLINEAR = "(nonlinear)";
 
     public final TwoTowerModel model;
     public final int dim;
@@ -46,8 +41,8 @@ public final class TwoTowerRecommender implements Recommender {
     private final float[] userEmbeddings;
     private final List<Set<ItemId>> seen;
     private final Retriever retriever;
-    /** Item ids by row of the item id table (row 0, the unknown bucket, is "?"). */
-    private final String[] itemIdByRow;
+    /** Explains recommendations (package-private for tests and benchmarks). */
+    final Explainer explainer;
 
     public TwoTowerRecommender(TwoTowerModel model) {
         this.model = model;
@@ -77,10 +72,7 @@ public final class TwoTowerRecommender implements Recommender {
             System.arraycopy(model.user.forward(rows, histories, false, null).embeddings, 0, userEmbeddings,
                     start * dim, b * dim);
         }
-        FieldEncoder itemIds = model.item.fields.get(0);
-        itemIdByRow = new String[itemIds.rows()];
-        itemIdByRow[0] = "?";
-        itemIds.vocabulary.forEach((id, row) -> itemIdByRow[row] = id);
+        explainer = new Explainer(model, this::itemRow, this::itemEmbedding);
         seen = new ArrayList<>(users);
         for (int u = 0; u < users; u++) {
             Set<ItemId> s = new HashSet<>();
@@ -122,10 +114,11 @@ public final class TwoTowerRecommender implements Recommender {
             }
         }
         List<ScoredItem> hits = retriever.search(query, request.k(), request.filter(), exclusions);
+        Explanation[] explanations = request.explain() ? explainer.explain(pass, hits) : null;
         List<Recommendation> out = new ArrayList<>(hits.size());
-        for (ScoredItem hit : hits) {
-            Optional<Explanation> explanation = request.explain()
-                    ? Optional.of(explain(pass, hit)) : Optional.empty();
+        for (int i = 0; i < hits.size(); i++) {
+            ScoredItem hit = hits.get(i);
+            Optional<Explanation> explanation = explanations == null ? Optional.empty() : Optional.of(explanations[i]);
             out.add(new Recommendation(hit.id(), hit.score(), explanation));
         }
         return out;
@@ -157,94 +150,6 @@ public final class TwoTowerRecommender implements Recommender {
         return model.user.forward(new FieldEncoder.Encoded[] {row}, new int[][] {history}, false, null);
     }
 
-    /**
-     * Explains one recommendation. Field and history weights come from the attention passes. The
-     * score {@code s = u . v}, {@code u = r / |r|}, {@code r = tower(p)}, {@code p} the pooled user
-     * fields, is split by a linearisation of the tower: with {@code g = J_tower(p)^T v / |r|} (the
-     * gradient of {@code r . v / |r|} in {@code p}, holding the norm fixed), user field {@code f} with
-     * attention weight {@code w_f} and vector {@code x_f} contributes {@code w_f (g . x_f)}; what this
-     * leaves of the score (the tower's biases and nonlinearity) is reported as {@code "(nonlinear)"},
-     * so the contributions sum to the score exactly (up to double rounding). When the field attention
-     * concatenates the fields ({@code concat-mlp}, output width fields × dim), field {@code f}
-     * contributes {@code g_f . x_f} with {@code g_f} the block of the gradient that multiplies it (its
-     * uniform "weights" carry no meaning). Otherwise each field contributes {@code w_f s} and there is
-     * no remainder.
-     */
-    private Explanation explain(Side.Pass userPass, ScoredItem hit) {
-        Side user = model.user;
-        List<String> userNames = names(user);
-        List<Explanation.Weight> userWeights = weights(userPass.attentionPass, 0, userNames);
-        List<Explanation.Weight> history = List.of();
-        if (userPass.historyPass != null) {
-            List<String> recent = new ArrayList<>();
-            for (int row : userPass.histories[0]) {
-                recent.add(itemIdByRow[row]);
-            }
-            history = weights(userPass.historyPass, 0, recent);
-        }
-        int c = model.itemIndex.get(hit.id());
-        Side.Pass itemPass = model.item.forward(new FieldEncoder.Encoded[] {model.encodeItem(c)}, null, false, null);
-        List<Explanation.Weight> itemWeights = weights(itemPass.attentionPass, 0, names(model.item));
-
-        double score = hit.score();
-        float[] w = userPass.attentionPass.weights();
-        int fields = user.fieldCount();
-        List<Explanation.Weight> contributions = new ArrayList<>();
-        int pooled = user.attention.outputDim();
-        if (pooled == dim || pooled == fields * dim) {
-            float[] gradRaw = new float[dim];
-            float inv = 1 / userPass.norms[0];
-            for (int d = 0; d < dim; d++) {
-                gradRaw[d] = itemEmbeddings[c * dim + d] * inv;
-            }
-            float[] g = new float[pooled];
-            user.tower.backward(userPass.towerPass, gradRaw, g, new dev.attentive.api.Gradients(user.tower.parameters()));
-            double sum = 0;
-            for (int f = 0; f < fields; f++) {
-                if (w[f] == 0) {
-                    continue;
-                }
-                // Pooling into the field space: field f enters as w_f x_f. Concatenation: x_f fills block f.
-                double share = pooled == dim
-                        ? w[f] * (double) Vectors.dot(g, 0, userPass.fieldVectors, f * dim, dim)
-                        : Vectors.dot(g, f * dim, userPass.fieldVectors, f * dim, dim);
-                contributions.add(new Explanation.Weight(userNames.get(f), share));
-                sum += share;
-            }
-            contributions.add(new Explanation.Weight(NONLINEAR, score - sum));
-        } else {
-            for (int f = 0; f < fields; f++) {
-                if (w[f] != 0) {
-                    contributions.add(new Explanation.Weight(userNames.get(f), w[f] * score));
-                }
-            }
-        }
-        contributions.sort(Comparator.comparingDouble((Explanation.Weight x) -> Math.abs(x.value())).reversed());
-        return new Explanation(userWeights, history, itemWeights, contributions);
-    }
-
-    private static List<String> names(Side side) {
-        List<String> names = new ArrayList<>();
-        side.fields.forEach(f -> names.add(f.name));
-        if (side.historyAttention != null) {
-            names.add("history");
-        }
-        return names;
-    }
-
-    private static List<Explanation.Weight> weights(Attention.Pass pass, int row, List<String> names) {
-        float[] w = pass.weights();
-        int fields = w.length / pass.batch();
-        List<Explanation.Weight> out = new ArrayList<>();
-        for (int f = 0; f < Math.min(fields, names.size()); f++) {
-            if (w[row * fields + f] > 0) {
-                out.add(new Explanation.Weight(names.get(f), w[row * fields + f]));
-            }
-        }
-        out.sort(Comparator.comparingDouble(Explanation.Weight::value).reversed());
-        return out;
-    }
-
     @Override
     public List<Recommendation> similarItems(ItemId item, int k, ItemFilter filter) {
         Integer c = model.itemIndex.get(item);
@@ -273,7 +178,12 @@ public final class TwoTowerRecommender implements Recommender {
         return userEmbeddings.clone();
     }
 
-    /** The unit embedding of a catalogue item, a copy. */
+    /** The encoded features of a catalogue item, the item tower's input (explanations read items through it). */
+    FieldEncoder.Encoded itemRow(ItemId item) {
+        return model.encodeItem(model.itemIndex.get(item));
+    }
+
+    /** The unit embedding of a catalogue item, a copy (explanations read items through it). */
     float[] itemEmbedding(ItemId item) {
         int c = model.itemIndex.get(item);
         return java.util.Arrays.copyOfRange(itemEmbeddings, c * dim, (c + 1) * dim);
