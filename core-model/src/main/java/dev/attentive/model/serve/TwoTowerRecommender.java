@@ -6,10 +6,12 @@ import dev.attentive.api.FeatureValue;
 import dev.attentive.api.Features;
 import dev.attentive.api.IndexedItem;
 import dev.attentive.api.Interaction;
+import dev.attentive.api.ItemCatalogue;
 import dev.attentive.api.ItemFilter;
 import dev.attentive.api.ItemId;
 import dev.attentive.api.Recommendation;
 import dev.attentive.api.RecommendationRequest;
+import dev.attentive.api.RecommendationResponse;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.Retriever;
 import dev.attentive.api.ScoredItem;
@@ -33,7 +35,20 @@ import java.util.Set;
  * Serves a trained {@link TwoTowerModel}: item embeddings of the whole catalogue are computed once
  * and indexed in the configured retriever; known users' embeddings (id, features, most recent
  * training items) are cached; requests with features or recent items are embedded on the fly.
- * Thread safe: the model is read-only, forward passes are independent, retrievers are thread safe.
+ *
+ * <p>The catalogue lives ({@link #catalogue()}): items put after training are embedded by the item
+ * tower and written to the retriever; removed items leave it. Answers, similar items and
+ * explanations read the catalogue as it is when the request starts.
+ *
+ * <p>What a request's history can use ({@link #respond}): the user tower's history field reads the
+ * item id table, so a recent item counts only when the model was trained on its id. A recent item
+ * the model has no trained id row for — an id it never saw, an item put after training under a new
+ * id, or a catalogue item without training interactions — cannot enter the history and is reported in
+ * {@link RecommendationResponse#unknownRecentItems()}. An item removed from the catalogue after
+ * training still has its trained row and still describes the user, so it is used, not reported.
+ *
+ * <p>Thread safe: the model is read-only, forward passes are independent, retrievers are thread safe,
+ * and the catalogue serialises its changes while reads take no lock.
  */
 public final class TwoTowerRecommender implements Recommender {
     private static final int CHUNK = 1024;
@@ -46,6 +61,7 @@ public final class TwoTowerRecommender implements Recommender {
     private final float[] userEmbeddings;
     private final List<Set<ItemId>> seen;
     private final Retriever retriever;
+    private final LivingCatalogue catalogue;
     /** Item ids by row of the item id table (row 0, the unknown bucket, is "?"). */
     private final String[] itemIdByRow;
 
@@ -97,18 +113,54 @@ public final class TwoTowerRecommender implements Recommender {
                     (c + 1) * dim), model.itemFeatures[c]));
         }
         retriever.index(indexed);
+        catalogue = new LivingCatalogue(model, retriever, this::embedItem,
+                c -> java.util.Arrays.copyOfRange(itemEmbeddings, c * dim, (c + 1) * dim));
+    }
+
+    /**
+     * The living catalogue: put, update and remove items while serving. A change is visible to every
+     * request that starts after the changing call returns (with {@code lucene-hnsw}'s default
+     * {@code refreshIntervalMs=0}; with a refresh interval above 0 a put item reaches answers within
+     * that interval, while a removal is immediate either way). Items put under an id the model was
+     * trained on keep its trained id row; other ids are embedded from their features alone (cold
+     * start). Thread safe.
+     *
+     * @return the catalogue
+     */
+    @Override
+    public ItemCatalogue catalogue() {
+        return catalogue;
     }
 
     @Override
     public List<Recommendation> recommend(RecommendationRequest request) {
+        return respond(request).items();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The basis is {@link RecommendationResponse.Basis#KNOWN_USER} when the user id is one the
+     * model was trained on; {@link RecommendationResponse.Basis#REQUEST_CONTEXT} for an unknown or
+     * anonymous user when the request has features or at least one recent item the history can use
+     * (see the class comment); {@link RecommendationResponse.Basis#FALLBACK} otherwise. The unknown
+     * recent items are those the history cannot use, in request order.
+     *
+     * @throws IllegalArgumentException when the request names a user feature the model does not know,
+     *     or its filter names an unknown item field or compares a field of another type
+     */
+    @Override
+    public RecommendationResponse respond(RecommendationRequest request) {
+        request.filter().checkAgainst(model.itemSchema);
         Integer known = request.userId() == null ? null : model.userIndex.get(request.userId());
         int u = known == null ? -1 : known;
+        RecentItems recent = recentItems(request.recentItems());
         float[] query;
         Side.Pass pass = null;
         if (u >= 0 && request.userFeatures().values().isEmpty() && request.recentItems().isEmpty() && !request.explain()) {
             query = java.util.Arrays.copyOfRange(userEmbeddings, u * dim, (u + 1) * dim);
         } else {
-            pass = embedUser(request, u);
+            pass = embedUser(request, u, recent);
             query = pass.embeddings;
         }
         Set<ItemId> exclusions = request.exclusions();
@@ -121,17 +173,47 @@ public final class TwoTowerRecommender implements Recommender {
                 exclusions = union;
             }
         }
-        List<ScoredItem> hits = retriever.search(query, request.k(), request.filter(), exclusions);
+        List<ScoredItem> hits = catalogue.search(query, request.k(), request.filter(), exclusions);
         List<Recommendation> out = new ArrayList<>(hits.size());
         for (ScoredItem hit : hits) {
             Optional<Explanation> explanation = request.explain()
                     ? Optional.of(explain(pass, hit)) : Optional.empty();
             out.add(new Recommendation(hit.id(), hit.score(), explanation));
         }
-        return out;
+        RecommendationResponse.Basis basis = u >= 0 ? RecommendationResponse.Basis.KNOWN_USER
+                : !request.userFeatures().values().isEmpty() || recent.rows().length > 0
+                        ? RecommendationResponse.Basis.REQUEST_CONTEXT : RecommendationResponse.Basis.FALLBACK;
+        return new RecommendationResponse(out, basis, recent.unknown());
     }
 
-    private Side.Pass embedUser(RecommendationRequest request, int u) {
+    /**
+     * A request's recent items as the history reads them.
+     *
+     * @param rows the item id table rows of the usable ones, in request order, at most historyLength
+     * @param unknown the ones without a trained id row, in request order
+     */
+    private record RecentItems(int[] rows, List<ItemId> unknown) {
+    }
+
+    private RecentItems recentItems(List<ItemId> recent) {
+        if (recent.isEmpty()) {
+            return new RecentItems(new int[0], List.of());
+        }
+        List<Integer> rows = new ArrayList<>();
+        List<ItemId> unknown = new ArrayList<>();
+        Map<String, Integer> vocabulary = model.item.fields.get(0).vocabulary;
+        for (ItemId id : recent) {
+            Integer row = vocabulary.get(id.value());
+            if (row == null || row == 0) {
+                unknown.add(id);
+            } else if (rows.size() < model.config.historyLength()) {
+                rows.add(row);
+            }
+        }
+        return new RecentItems(rows.stream().mapToInt(Integer::intValue).toArray(), unknown);
+    }
+
+    private Side.Pass embedUser(RecommendationRequest request, int u, RecentItems recent) {
         Map<String, FeatureValue> merged = new LinkedHashMap<>();
         if (u >= 0) {
             merged.putAll(model.userFeatures[u].values());
@@ -141,20 +223,27 @@ public final class TwoTowerRecommender implements Recommender {
         FieldEncoder.Encoded row = model.encodeUser(u, new Features(merged), Interaction.NO_TIMESTAMP, where);
         int[] history;
         if (!request.recentItems().isEmpty()) {
-            List<Integer> rows = new ArrayList<>();
-            for (ItemId id : request.recentItems()) {
-                Integer c = model.itemIndex.get(id);
-                if (c != null && model.itemIdRow[c] != 0 && rows.size() < model.config.historyLength()) {
-                    rows.add(model.itemIdRow[c]);
-                }
-            }
-            history = rows.stream().mapToInt(Integer::intValue).toArray();
+            history = recent.rows();
         } else if (u >= 0) {
             history = model.historyRows(model.userItems[u], model.userItems[u].length);
         } else {
             history = new int[0];
         }
         return model.user.forward(new FieldEncoder.Encoded[] {row}, new int[][] {history}, false, null);
+    }
+
+    /**
+     * An item of an answer as {@link #explain} reads it: its item tower pass and its unit vector.
+     * Items put after training are encoded from the features they were put with.
+     */
+    private record ExplainedItem(Side.Pass pass, float[] vector) {
+    }
+
+    private ExplainedItem explainedItem(ItemId id) {
+        LivingCatalogue.Held held = catalogue.lastHeld(id);
+        Side.Pass pass = model.item.forward(new FieldEncoder.Encoded[] {model.encodeItem(id, held.features())}, null,
+                false, null);
+        return new ExplainedItem(pass, catalogue.vector(held));
     }
 
     /**
@@ -182,8 +271,8 @@ public final class TwoTowerRecommender implements Recommender {
             }
             history = weights(userPass.historyPass, 0, recent);
         }
-        int c = model.itemIndex.get(hit.id());
-        Side.Pass itemPass = model.item.forward(new FieldEncoder.Encoded[] {model.encodeItem(c)}, null, false, null);
+        ExplainedItem item = explainedItem(hit.id());
+        Side.Pass itemPass = item.pass();
         List<Explanation.Weight> itemWeights = weights(itemPass.attentionPass, 0, names(model.item));
 
         double score = hit.score();
@@ -195,7 +284,7 @@ public final class TwoTowerRecommender implements Recommender {
             float[] gradRaw = new float[dim];
             float inv = 1 / userPass.norms[0];
             for (int d = 0; d < dim; d++) {
-                gradRaw[d] = itemEmbeddings[c * dim + d] * inv;
+                gradRaw[d] = item.vector()[d] * inv;
             }
             float[] g = new float[pooled];
             user.tower.backward(userPass.towerPass, gradRaw, g, new dev.attentive.api.Gradients(user.tower.parameters()));
@@ -245,25 +334,31 @@ public final class TwoTowerRecommender implements Recommender {
         return out;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Works for every item the catalogue holds, those put after training included.
+     *
+     * @throws IllegalArgumentException when the catalogue does not hold the item (the message says
+     *     whether it was removed), when {@code k < 1}, or when the filter names an unknown item field
+     *     or compares a field of another type
+     */
     @Override
     public List<Recommendation> similarItems(ItemId item, int k, ItemFilter filter) {
-        Integer c = model.itemIndex.get(item);
-        if (c == null) {
-            throw new IllegalArgumentException("Unknown item '" + item + "': the model's catalogue has "
-                    + model.items.length + " items; index it with features before asking for similar items");
-        }
+        filter.checkAgainst(model.itemSchema);
+        LivingCatalogue.Held held = catalogue.find(item).orElseThrow(() -> catalogue.unknownItem(item));
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
-        float[] query = java.util.Arrays.copyOfRange(itemEmbeddings, c * dim, (c + 1) * dim);
+        float[] query = catalogue.vector(held);
         List<Recommendation> out = new ArrayList<>();
-        for (ScoredItem hit : retriever.search(query, k, filter, Set.of(item))) {
+        for (ScoredItem hit : catalogue.search(query, k, filter, Set.of(item))) {
             out.add(new Recommendation(hit.id(), hit.score()));
         }
         return out;
     }
 
-    /** A copy of the catalogue's embeddings, row-major. */
+    /** A copy of the trained catalogue's embeddings, row-major (items put since are not among them). */
     public float[] itemEmbeddings() {
         return itemEmbeddings.clone();
     }
@@ -273,10 +368,9 @@ public final class TwoTowerRecommender implements Recommender {
         return userEmbeddings.clone();
     }
 
-    /** The unit embedding of a catalogue item, a copy. */
+    /** The unit embedding of an item the catalogue holds, a copy. */
     float[] itemEmbedding(ItemId item) {
-        int c = model.itemIndex.get(item);
-        return java.util.Arrays.copyOfRange(itemEmbeddings, c * dim, (c + 1) * dim);
+        return catalogue.vector(catalogue.find(item).orElseThrow(() -> catalogue.unknownItem(item))).clone();
     }
 
     /** Embeds an item from its features alone (cold start): its id field is missing unless trained. */
