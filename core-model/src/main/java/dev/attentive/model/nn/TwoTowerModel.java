@@ -136,12 +136,25 @@ public final class TwoTowerModel {
                 .create(TwoTowerModelProvider.parseSettings(config.attentionSettings()),
                         new AttentionShape(names, dim), random.nextLong());
         var towerProvider = ProviderRegistry.towers().get(config.tower());
-        Map<String, String> towerSettings = MlpTowerProvider.NAME.equals(towerProvider.name())
-                ? Map.of("widths", widths.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse(""),
-                        "activation", config.activation())
-                : Map.of();
-        Tower tower = towerProvider.create(towerSettings, attention.outputDim(), dim, random.nextLong());
+        Tower tower = towerProvider.create(towerSettings(towerProvider.name(), widths, config.activation()),
+                attention.outputDim(), dim, random.nextLong());
         return new Side(prefix, dim, fields, tables, attention, tower, historyAttention, config.historyLength());
+    }
+
+    /**
+     * The settings a side's tower plugin is created with: {@code mlp} gets the side's widths and the
+     * activation from the model config; another tower plugin its defaults.
+     *
+     * @param tower the tower provider's name
+     * @param widths the side's hidden widths
+     * @param activation the config's activation
+     * @return the settings
+     */
+    public static Map<String, String> towerSettings(String tower, List<Integer> widths, String activation) {
+        return MlpTowerProvider.NAME.equals(tower)
+                ? Map.of("widths", widths.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse(""),
+                        "activation", activation)
+                : Map.of();
     }
 
     static double gaussian(SplittableRandom random) {

@@ -19,6 +19,7 @@ import dev.attentive.api.Similarity;
 import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.RetrieverSpec;
 import dev.attentive.kernels.Vectors;
+import dev.attentive.model.TwoTowerModelProvider;
 import dev.attentive.model.features.FieldEncoder;
 import dev.attentive.model.nn.Side;
 import dev.attentive.model.nn.TwoTowerModel;
@@ -105,7 +106,8 @@ public final class TwoTowerRecommender implements Recommender {
             }
             seen.add(Set.copyOf(s));
         }
-        retriever = ProviderRegistry.retrievers().get(model.config.retriever()).create(Map.of(),
+        retriever = ProviderRegistry.retrievers().get(model.config.retriever()).create(
+                TwoTowerModelProvider.parseSettings(model.config.retrieverSettings()),
                 new RetrieverSpec(dim, Similarity.DOT_PRODUCT, model.provenance.getOrDefault("dataFingerprint", "")));
         List<IndexedItem> indexed = new ArrayList<>(items);
         for (int c = 0; c < items; c++) {
