@@ -126,15 +126,13 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
         public Config {
             var p = new ConfigException.Problems(NAME);
             if (retriever != null && retriever.indexOf('[') >= 0) {
-                int open = retriever.indexOf('[');
-                if (!retriever.endsWith("]") || retriever.indexOf('[', open + 1) >= 0) {
-                    p.add("retriever '" + retriever + "' must be a name, or a name with its settings in brackets "
-                            + "such as lucene-hnsw[fanout=50,maxConn=32]");
-                } else {
-                    String inline = retriever.substring(open + 1, retriever.length() - 1).replace(',', ';').trim();
-                    retriever = retriever.substring(0, open).trim();
-                    retrieverSettings = retrieverSettings == null || retrieverSettings.isBlank() ? inline
-                            : inline.isEmpty() ? retrieverSettings : inline + ";" + retrieverSettings;
+                try {
+                    String[] split = splitRetriever(retriever);
+                    retriever = split[0];
+                    retrieverSettings = retrieverSettings == null || retrieverSettings.isBlank() ? split[1]
+                            : split[1].isEmpty() ? retrieverSettings : split[1] + ";" + retrieverSettings;
+                } catch (IllegalArgumentException e) {
+                    p.add(e.getMessage());
                 }
             }
             p.check(dim >= 1, "dim must be at least 1, got " + dim);
@@ -188,6 +186,26 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
         public boolean hasHistory() {
             return !"none".equalsIgnoreCase(historyAttention);
         }
+    }
+
+    /**
+     * Splits a retriever written with its settings in brackets.
+     *
+     * @param retriever {@code name} or {@code name[key=value,key=value]} ({@code ,} or {@code ;} between pairs)
+     * @return the name and the settings, {@code ;}-separated (empty without brackets)
+     * @throws IllegalArgumentException when the brackets are not one pair closing the text
+     */
+    static String[] splitRetriever(String retriever) {
+        int open = retriever.indexOf('[');
+        if (open < 0) {
+            return new String[] {retriever.trim(), ""};
+        }
+        if (!retriever.endsWith("]") || retriever.indexOf('[', open + 1) >= 0 || retriever.indexOf(']') < open) {
+            throw new IllegalArgumentException("retriever '" + retriever + "' must be a name, or a name with its "
+                    + "settings in brackets such as lucene-hnsw[fanout=50,maxConn=32]");
+        }
+        return new String[] {retriever.substring(0, open).trim(),
+                retriever.substring(open + 1, retriever.length() - 1).replace(',', ';').trim()};
     }
 
     /**

@@ -34,8 +34,10 @@ import java.util.Set;
 
 /**
  * Serves a trained {@link TwoTowerModel}: item embeddings of the whole catalogue are computed once
- * and indexed in the configured retriever; known users' embeddings (id, features, most recent
- * training items) are cached; requests with features or recent items are embedded on the fly.
+ * and indexed in the configured retriever (or another, see {@link #serve}; a persistent index that
+ * reopens for this item tower is used as it is, without embedding the catalogue); known users'
+ * embeddings (id, features, most recent training items) are cached; requests with features or recent
+ * items are embedded on the fly.
  *
  * <p>The catalogue lives ({@link #catalogue()}): items put after training are embedded by the item
  * tower and written to the retriever; removed items leave it. Answers, similar items and
@@ -56,9 +58,11 @@ public final class TwoTowerRecommender implements Recommender {
     /** The name of the part of the score the linearisation leaves (see {@link #explain}). */
     static final String NONLINEAR = "(nonlinear)";
 
+    private static final System.Logger LOG = System.getLogger(TwoTowerRecommender.class.getName());
+
     public final TwoTowerModel model;
     public final int dim;
-    private final float[] itemEmbeddings;
+    private final Trained trained;
     private final float[] userEmbeddings;
     private final List<Set<ItemId>> seen;
     private final Retriever retriever;
@@ -66,57 +70,166 @@ public final class TwoTowerRecommender implements Recommender {
     /** Item ids by row of the item id table (row 0, the unknown bucket, is "?"). */
     private final String[] itemIdByRow;
 
+    /**
+     * What every recommender over one trained model shares, computed once: the item tower's
+     * fingerprint, the known users' embeddings and seen items, the names of the item id rows, and
+     * (when first needed) the trained catalogue's item vectors. Read-only once built; thread safe.
+     */
+    private static final class Trained {
+        final String fingerprint;
+        final float[] userEmbeddings;
+        final List<Set<ItemId>> seen;
+        final String[] itemIdByRow;
+        /** The trained catalogue's unit vectors, row-major; null until first needed. */
+        private volatile float[] itemVectors;
+
+        Trained(TwoTowerModel model) {
+            int dim = model.config.dim();
+            fingerprint = model.itemTowerFingerprint();
+            int users = model.users.length;
+            userEmbeddings = new float[users * dim];
+            for (int start = 0; start < users; start += CHUNK) {
+                int b = Math.min(CHUNK, users - start);
+                FieldEncoder.Encoded[] rows = new FieldEncoder.Encoded[b];
+                int[][] histories = new int[b][];
+                for (int r = 0; r < b; r++) {
+                    int u = start + r;
+                    rows[r] = model.encodeUser(u, model.userFeatures[u], Interaction.NO_TIMESTAMP,
+                            "user " + model.users[u]);
+                    histories[r] = model.historyRows(model.userItems[u], model.userItems[u].length);
+                }
+                System.arraycopy(model.user.forward(rows, histories, false, null).embeddings, 0, userEmbeddings,
+                        start * dim, b * dim);
+            }
+            FieldEncoder itemIds = model.item.fields.get(0);
+            itemIdByRow = new String[itemIds.rows()];
+            itemIdByRow[0] = "?";
+            itemIds.vocabulary.forEach((id, row) -> itemIdByRow[row] = id);
+            List<Set<ItemId>> seenItems = new ArrayList<>(users);
+            for (int u = 0; u < users; u++) {
+                Set<ItemId> s = new HashSet<>();
+                for (int c : model.userItems[u]) {
+                    s.add(model.items[c]);
+                }
+                seenItems.add(Set.copyOf(s));
+            }
+            seen = List.copyOf(seenItems);
+        }
+
+        /** The trained catalogue's unit vectors, embedded in chunks on the first call. */
+        float[] itemVectors(TwoTowerModel model) {
+            float[] vectors = itemVectors;
+            if (vectors != null) {
+                return vectors;
+            }
+            synchronized (this) {
+                if (itemVectors == null) {
+                    int dim = model.config.dim();
+                    int items = model.items.length;
+                    float[] out = new float[items * dim];
+                    for (int start = 0; start < items; start += CHUNK) {
+                        int b = Math.min(CHUNK, items - start);
+                        FieldEncoder.Encoded[] rows = new FieldEncoder.Encoded[b];
+                        for (int r = 0; r < b; r++) {
+                            rows[r] = model.encodeItem(start + r);
+                        }
+                        System.arraycopy(model.item.forward(rows, null, false, null).embeddings, 0, out, start * dim,
+                                b * dim);
+                    }
+                    itemVectors = out;
+                }
+                return itemVectors;
+            }
+        }
+
+        /**
+         * One trained item's unit vector: from the catalogue's vectors once they were computed, else
+         * embedded alone (a forward pass computes each row on its own, so both give the same floats).
+         */
+        float[] itemVector(TwoTowerModel model, int c) {
+            int dim = model.config.dim();
+            float[] vectors = itemVectors;
+            if (vectors != null) {
+                return java.util.Arrays.copyOfRange(vectors, c * dim, (c + 1) * dim);
+            }
+            return model.item.forward(new FieldEncoder.Encoded[] {model.encodeItem(c)}, null, false, null).embeddings;
+        }
+    }
+
+    /**
+     * Serves a trained model through the retriever its config names, with the config's retriever
+     * settings: the whole catalogue is embedded and indexed.
+     *
+     * @param model the trained model; read-only from here on
+     */
     public TwoTowerRecommender(TwoTowerModel model) {
+        this(model, new Trained(model), model.config.retriever(),
+                TwoTowerModelProvider.parseSettings(model.config.retrieverSettings()));
+    }
+
+    /**
+     * Serves a trained model through the given retriever. The retriever's spec carries the item
+     * tower's fingerprint ({@link TwoTowerModel#itemTowerFingerprint()}). A retriever that opens
+     * holding items (a persistent index reopened, which the retriever has checked was built for this
+     * fingerprint) is used as it is: the catalogue is neither embedded nor indexed again. An empty one
+     * gets the trained catalogue, which is then committed.
+     *
+     * @param model the trained model; read-only from here on
+     * @param retriever the retriever plugin's name
+     * @param settings its settings
+     * @return the recommender; closing it closes (and so commits) the retriever
+     * @throws IllegalArgumentException when the retriever is unknown, refuses the settings, or refuses
+     *     to open its index for this model
+     */
+    public static TwoTowerRecommender serve(TwoTowerModel model, String retriever, Map<String, String> settings) {
+        return new TwoTowerRecommender(model, new Trained(model), retriever, settings);
+    }
+
+    /**
+     * This recommender's model through another retriever, as {@link #serve}; shares what this
+     * recommender computed (user embeddings, item vectors, fingerprint) instead of computing it
+     * again. Catalogue changes made through this recommender are not carried over. Both
+     * recommenders stay open and are closed on their own.
+     *
+     * @param retriever the retriever plugin's name
+     * @param settings its settings
+     * @return the new recommender
+     */
+    public TwoTowerRecommender withRetriever(String retriever, Map<String, String> settings) {
+        return new TwoTowerRecommender(model, trained, retriever, settings);
+    }
+
+    private TwoTowerRecommender(TwoTowerModel model, Trained trained, String retrieverName,
+            Map<String, String> settings) {
         this.model = model;
         this.dim = model.config.dim();
-        int items = model.items.length;
-        itemEmbeddings = new float[items * dim];
-        for (int start = 0; start < items; start += CHUNK) {
-            int b = Math.min(CHUNK, items - start);
-            FieldEncoder.Encoded[] rows = new FieldEncoder.Encoded[b];
-            for (int r = 0; r < b; r++) {
-                rows[r] = model.encodeItem(start + r);
+        this.trained = trained;
+        this.userEmbeddings = trained.userEmbeddings;
+        this.seen = trained.seen;
+        this.itemIdByRow = trained.itemIdByRow;
+        this.retriever = ProviderRegistry.retrievers().get(retrieverName).create(settings,
+                new RetrieverSpec(dim, Similarity.DOT_PRODUCT, trained.fingerprint));
+        try {
+            int held = retriever.size();
+            if (held == 0) {
+                float[] vectors = trained.itemVectors(model);
+                List<IndexedItem> indexed = new ArrayList<>(model.items.length);
+                for (int c = 0; c < model.items.length; c++) {
+                    indexed.add(new IndexedItem(model.items[c], java.util.Arrays.copyOfRange(vectors, c * dim,
+                            (c + 1) * dim), model.itemFeatures[c]));
+                }
+                retriever.index(indexed);
+                retriever.commit();
+            } else {
+                LOG.log(System.Logger.Level.INFO, () -> "Serving from the " + retrieverName + " index it opened with "
+                        + held + " items, built for item tower " + trained.fingerprint + "; the catalogue was not "
+                        + "indexed again");
             }
-            System.arraycopy(model.item.forward(rows, null, false, null).embeddings, 0, itemEmbeddings, start * dim,
-                    b * dim);
+        } catch (RuntimeException e) {
+            retriever.close();
+            throw e;
         }
-        int users = model.users.length;
-        userEmbeddings = new float[users * dim];
-        for (int start = 0; start < users; start += CHUNK) {
-            int b = Math.min(CHUNK, users - start);
-            FieldEncoder.Encoded[] rows = new FieldEncoder.Encoded[b];
-            int[][] histories = new int[b][];
-            for (int r = 0; r < b; r++) {
-                int u = start + r;
-                rows[r] = model.encodeUser(u, model.userFeatures[u], Interaction.NO_TIMESTAMP, "user " + model.users[u]);
-                histories[r] = model.historyRows(model.userItems[u], model.userItems[u].length);
-            }
-            System.arraycopy(model.user.forward(rows, histories, false, null).embeddings, 0, userEmbeddings,
-                    start * dim, b * dim);
-        }
-        FieldEncoder itemIds = model.item.fields.get(0);
-        itemIdByRow = new String[itemIds.rows()];
-        itemIdByRow[0] = "?";
-        itemIds.vocabulary.forEach((id, row) -> itemIdByRow[row] = id);
-        seen = new ArrayList<>(users);
-        for (int u = 0; u < users; u++) {
-            Set<ItemId> s = new HashSet<>();
-            for (int c : model.userItems[u]) {
-                s.add(model.items[c]);
-            }
-            seen.add(Set.copyOf(s));
-        }
-        retriever = ProviderRegistry.retrievers().get(model.config.retriever()).create(
-                TwoTowerModelProvider.parseSettings(model.config.retrieverSettings()),
-                new RetrieverSpec(dim, Similarity.DOT_PRODUCT, model.provenance.getOrDefault("dataFingerprint", "")));
-        List<IndexedItem> indexed = new ArrayList<>(items);
-        for (int c = 0; c < items; c++) {
-            indexed.add(new IndexedItem(model.items[c], java.util.Arrays.copyOfRange(itemEmbeddings, c * dim,
-                    (c + 1) * dim), model.itemFeatures[c]));
-        }
-        retriever.index(indexed);
-        catalogue = new LivingCatalogue(model, retriever, this::embedItem,
-                c -> java.util.Arrays.copyOfRange(itemEmbeddings, c * dim, (c + 1) * dim));
+        this.catalogue = new LivingCatalogue(model, retriever, this::embedItem, c -> trained.itemVector(model, c));
     }
 
     /**
@@ -360,9 +473,21 @@ public final class TwoTowerRecommender implements Recommender {
         return out;
     }
 
-    /** A copy of the trained catalogue's embeddings, row-major (items put since are not among them). */
+    /**
+     * A copy of the trained catalogue's embeddings, row-major (items put since are not among them);
+     * embedded on the first call when the index was reopened rather than built.
+     */
     public float[] itemEmbeddings() {
-        return itemEmbeddings.clone();
+        return trained.itemVectors(model).clone();
+    }
+
+    /**
+     * The item tower's fingerprint that this recommender's retriever was opened for.
+     *
+     * @return 64 hex digits
+     */
+    public String itemTowerFingerprint() {
+        return trained.fingerprint;
     }
 
     /** A copy of the known users' embeddings, row-major. */
