@@ -361,47 +361,7 @@ public final class TwoTowerModel {
      * @return 64 hex digits
      */
     public String itemTowerFingerprint() {
-        try {
-            var md = java.security.MessageDigest.getInstance("SHA-256");
-            java.util.function.Consumer<String> text = t -> {
-                byte[] bytes = t.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                md.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
-                md.update(bytes);
-            };
-            text.accept("attentive item tower 1");
-            text.accept("dim=" + config.dim() + ";attention=" + config.attention() + "[" + config.attentionSettings()
-                    + "];tower=" + config.tower() + ";itemWidths=" + config.itemWidths() + ";activation="
-                    + config.activation());
-            for (FieldEncoder e : item.fields) {
-                text.accept(e.name + "|" + e.type + "|" + e.kind + "|" + e.hashBuckets + "|" + e.mean + "|" + e.std
-                        + "|" + java.util.Arrays.toString(e.edges));
-                String[] byRow = new String[e.vocabulary.size() + 1];
-                e.vocabulary.forEach((value, row) -> byRow[row] = value);
-                for (int r = 1; r < byRow.length; r++) {
-                    text.accept(byRow[r]);
-                }
-            }
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(4 * 4096);
-            for (var entry : namedParameters().entrySet()) {
-                if (!entry.getKey().startsWith(item.prefix + ".")) {
-                    continue;
-                }
-                text.accept(entry.getKey() + java.util.Arrays.toString(entry.getValue().shape()));
-                float[] values = entry.getValue().values();
-                for (int i = 0; i < entry.getValue().size(); i++) {
-                    if (!buffer.hasRemaining()) {
-                        md.update(buffer.array(), 0, buffer.position());
-                        buffer.clear();
-                    }
-                    buffer.putFloat(values[i]);
-                }
-                md.update(buffer.array(), 0, buffer.position());
-                buffer.clear();
-            }
-            return java.util.HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return ItemTowerFingerprint.of(this);
     }
 
     // ---- encoding -------------------------------------------------------------------------

@@ -54,7 +54,6 @@ import java.util.Set;
  * and the catalogue serialises its changes while reads take no lock.
  */
 public final class TwoTowerRecommender implements Recommender {
-    private static final int CHUNK = 1024;
     /** The name of the part of the score the linearisation leaves (see {@link #explain}). */
     static final String NONLINEAR = "(nonlinear)";
 
@@ -62,7 +61,7 @@ public final class TwoTowerRecommender implements Recommender {
 
     public final TwoTowerModel model;
     public final int dim;
-    private final Trained trained;
+    private final ServingState state;
     private final float[] userEmbeddings;
     private final List<Set<ItemId>> seen;
     private final Retriever retriever;
@@ -71,99 +70,13 @@ public final class TwoTowerRecommender implements Recommender {
     private final String[] itemIdByRow;
 
     /**
-     * What every recommender over one trained model shares, computed once: the item tower's
-     * fingerprint, the known users' embeddings and seen items, the names of the item id rows, and
-     * (when first needed) the trained catalogue's item vectors. Read-only once built; thread safe.
-     */
-    private static final class Trained {
-        final String fingerprint;
-        final float[] userEmbeddings;
-        final List<Set<ItemId>> seen;
-        final String[] itemIdByRow;
-        /** The trained catalogue's unit vectors, row-major; null until first needed. */
-        private volatile float[] itemVectors;
-
-        Trained(TwoTowerModel model) {
-            int dim = model.config.dim();
-            fingerprint = model.itemTowerFingerprint();
-            int users = model.users.length;
-            userEmbeddings = new float[users * dim];
-            for (int start = 0; start < users; start += CHUNK) {
-                int b = Math.min(CHUNK, users - start);
-                FieldEncoder.Encoded[] rows = new FieldEncoder.Encoded[b];
-                int[][] histories = new int[b][];
-                for (int r = 0; r < b; r++) {
-                    int u = start + r;
-                    rows[r] = model.encodeUser(u, model.userFeatures[u], Interaction.NO_TIMESTAMP,
-                            "user " + model.users[u]);
-                    histories[r] = model.historyRows(model.userItems[u], model.userItems[u].length);
-                }
-                System.arraycopy(model.user.forward(rows, histories, false, null).embeddings, 0, userEmbeddings,
-                        start * dim, b * dim);
-            }
-            FieldEncoder itemIds = model.item.fields.get(0);
-            itemIdByRow = new String[itemIds.rows()];
-            itemIdByRow[0] = "?";
-            itemIds.vocabulary.forEach((id, row) -> itemIdByRow[row] = id);
-            List<Set<ItemId>> seenItems = new ArrayList<>(users);
-            for (int u = 0; u < users; u++) {
-                Set<ItemId> s = new HashSet<>();
-                for (int c : model.userItems[u]) {
-                    s.add(model.items[c]);
-                }
-                seenItems.add(Set.copyOf(s));
-            }
-            seen = List.copyOf(seenItems);
-        }
-
-        /** The trained catalogue's unit vectors, embedded in chunks on the first call. */
-        float[] itemVectors(TwoTowerModel model) {
-            float[] vectors = itemVectors;
-            if (vectors != null) {
-                return vectors;
-            }
-            synchronized (this) {
-                if (itemVectors == null) {
-                    int dim = model.config.dim();
-                    int items = model.items.length;
-                    float[] out = new float[items * dim];
-                    for (int start = 0; start < items; start += CHUNK) {
-                        int b = Math.min(CHUNK, items - start);
-                        FieldEncoder.Encoded[] rows = new FieldEncoder.Encoded[b];
-                        for (int r = 0; r < b; r++) {
-                            rows[r] = model.encodeItem(start + r);
-                        }
-                        System.arraycopy(model.item.forward(rows, null, false, null).embeddings, 0, out, start * dim,
-                                b * dim);
-                    }
-                    itemVectors = out;
-                }
-                return itemVectors;
-            }
-        }
-
-        /**
-         * One trained item's unit vector: from the catalogue's vectors once they were computed, else
-         * embedded alone (a forward pass computes each row on its own, so both give the same floats).
-         */
-        float[] itemVector(TwoTowerModel model, int c) {
-            int dim = model.config.dim();
-            float[] vectors = itemVectors;
-            if (vectors != null) {
-                return java.util.Arrays.copyOfRange(vectors, c * dim, (c + 1) * dim);
-            }
-            return model.item.forward(new FieldEncoder.Encoded[] {model.encodeItem(c)}, null, false, null).embeddings;
-        }
-    }
-
-    /**
      * Serves a trained model through the retriever its config names, with the config's retriever
      * settings: the whole catalogue is embedded and indexed.
      *
      * @param model the trained model; read-only from here on
      */
     public TwoTowerRecommender(TwoTowerModel model) {
-        this(model, new Trained(model), model.config.retriever(),
+        this(model, new ServingState(model), model.config.retriever(),
                 TwoTowerModelProvider.parseSettings(model.config.retrieverSettings()));
     }
 
@@ -182,7 +95,7 @@ public final class TwoTowerRecommender implements Recommender {
      *     to open its index for this model
      */
     public static TwoTowerRecommender serve(TwoTowerModel model, String retriever, Map<String, String> settings) {
-        return new TwoTowerRecommender(model, new Trained(model), retriever, settings);
+        return new TwoTowerRecommender(model, new ServingState(model), retriever, settings);
     }
 
     /**
@@ -196,23 +109,23 @@ public final class TwoTowerRecommender implements Recommender {
      * @return the new recommender
      */
     public TwoTowerRecommender withRetriever(String retriever, Map<String, String> settings) {
-        return new TwoTowerRecommender(model, trained, retriever, settings);
+        return new TwoTowerRecommender(model, state, retriever, settings);
     }
 
-    private TwoTowerRecommender(TwoTowerModel model, Trained trained, String retrieverName,
+    private TwoTowerRecommender(TwoTowerModel model, ServingState state, String retrieverName,
             Map<String, String> settings) {
         this.model = model;
         this.dim = model.config.dim();
-        this.trained = trained;
-        this.userEmbeddings = trained.userEmbeddings;
-        this.seen = trained.seen;
-        this.itemIdByRow = trained.itemIdByRow;
+        this.state = state;
+        this.userEmbeddings = state.userEmbeddings;
+        this.seen = state.seen;
+        this.itemIdByRow = state.itemIdByRow;
         this.retriever = ProviderRegistry.retrievers().get(retrieverName).create(settings,
-                new RetrieverSpec(dim, Similarity.DOT_PRODUCT, trained.fingerprint));
+                new RetrieverSpec(dim, Similarity.DOT_PRODUCT, state.fingerprint));
         try {
             int held = retriever.size();
             if (held == 0) {
-                float[] vectors = trained.itemVectors(model);
+                float[] vectors = state.itemVectors(model);
                 List<IndexedItem> indexed = new ArrayList<>(model.items.length);
                 for (int c = 0; c < model.items.length; c++) {
                     indexed.add(new IndexedItem(model.items[c], java.util.Arrays.copyOfRange(vectors, c * dim,
@@ -222,14 +135,14 @@ public final class TwoTowerRecommender implements Recommender {
                 retriever.commit();
             } else {
                 LOG.log(System.Logger.Level.INFO, () -> "Serving from the " + retrieverName + " index it opened with "
-                        + held + " items, built for item tower " + trained.fingerprint + "; the catalogue was not "
+                        + held + " items, built for item tower " + state.fingerprint + "; the catalogue was not "
                         + "indexed again");
             }
         } catch (RuntimeException e) {
             retriever.close();
             throw e;
         }
-        this.catalogue = new LivingCatalogue(model, retriever, this::embedItem, c -> trained.itemVector(model, c));
+        this.catalogue = new LivingCatalogue(model, retriever, this::embedItem, c -> state.itemVector(model, c));
     }
 
     /**
@@ -319,7 +232,7 @@ public final class TwoTowerRecommender implements Recommender {
         Map<String, Integer> vocabulary = model.item.fields.get(0).vocabulary;
         for (ItemId id : recent) {
             Integer row = vocabulary.get(id.value());
-            if (row == null || row == 0) {
+            if (row == null) {
                 unknown.add(id);
             } else if (rows.size() < model.config.historyLength()) {
                 rows.add(row);
@@ -358,7 +271,8 @@ public final class TwoTowerRecommender implements Recommender {
         LivingCatalogue.Held held = catalogue.lastHeld(id);
         Side.Pass pass = model.item.forward(new FieldEncoder.Encoded[] {model.encodeItem(id, held.features())}, null,
                 false, null);
-        return new ExplainedItem(pass, catalogue.vector(held));
+        // A trained item's vector is this pass's output: a forward pass computes each row on its own.
+        return new ExplainedItem(pass, held.vector() != null ? held.vector() : pass.embeddings);
     }
 
     /**
@@ -478,7 +392,7 @@ public final class TwoTowerRecommender implements Recommender {
      * embedded on the first call when the index was reopened rather than built.
      */
     public float[] itemEmbeddings() {
-        return trained.itemVectors(model).clone();
+        return state.itemVectors(model).clone();
     }
 
     /**
@@ -487,7 +401,7 @@ public final class TwoTowerRecommender implements Recommender {
      * @return 64 hex digits
      */
     public String itemTowerFingerprint() {
-        return trained.fingerprint;
+        return state.fingerprint;
     }
 
     /** A copy of the known users' embeddings, row-major. */
