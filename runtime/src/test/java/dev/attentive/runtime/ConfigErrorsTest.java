@@ -1,0 +1,178 @@
+package dev.attentive.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.attentive.api.Dataset;
+import dev.attentive.api.FeatureTable;
+import dev.attentive.api.Interaction;
+import dev.attentive.api.ItemId;
+import dev.attentive.api.UserId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every kind of bad input is reported before any training, all problems in one message, each with its
+ * place and fix. The messages are pinned verbatim (runtime/CONFIG.md quotes them).
+ */
+class ConfigErrorsTest {
+    @TempDir
+    Path tmp;
+
+    private Path write(String name, String text) throws IOException {
+        Path file = tmp.resolve(name);
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private static String messageOf(Attentive.Builder builder) {
+        try {
+            builder.validate();
+        } catch (AttentiveConfigException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("expected an AttentiveConfigException");
+    }
+
+    @Test
+    void unknownKeysAreAllListedWithLineColumnAndTheKnownKeys() throws IOException {
+        Path file = write("attentive.yaml", """
+                data:
+                  synthetic: {users: 50, items: 40, topics: 4, meanInteractionsPerUser: 5}
+                trainig:
+                  seed: 1
+                model:
+                  name: two-tower
+                  setings: {dim: 8}
+                """);
+        assertThat(messageOf(Attentive.fromConfig(file))).isEqualTo("Invalid Attentive config in " + file
+                + ": line 3, column 1: unknown key 'trainig'; the keys at the top level are data, model, retriever, "
+                + "indexDirectory, training; line 7, column 3: unknown key 'model.setings'; the keys under 'model' are "
+                + "name, settings, load");
+    }
+
+    @Test
+    void wrongTypesNameLineKeyAndExpectedType() throws IOException {
+        Path file = write("attentive.json", """
+                {
+                  "data": {"synthetic": {"users": "many"}},
+                  "training": {"seed": 1.5, "threads": "two", "validation": {"holdout": "ten percent"}},
+                  "indexDirectory": 7
+                }
+                """);
+        assertThat(messageOf(Attentive.fromConfig(file))).isEqualTo("Invalid Attentive config in " + file
+                + ": line 2, column 35: 'data.synthetic.users' must be an integer, got the string 'many'; "
+                + "line 3, column 24: 'training.seed' must be an integer, got the number 1.5; "
+                + "line 3, column 40: 'training.threads' must be an integer, got the string 'two'; "
+                + "line 3, column 73: 'training.validation.holdout' must be a number, got the string 'ten percent'; "
+                + "line 4, column 21: 'indexDirectory' must be a string, got the number 7");
+    }
+
+    @Test
+    void aMissingConfigFileSaysSo() {
+        Path file = tmp.resolve("absent.yaml");
+        assertThatThrownBy(() -> Attentive.fromConfig(file).build()).isInstanceOf(AttentiveConfigException.class)
+                .hasMessage("Invalid Attentive config in " + file + ": the config file does not exist; check the path "
+                        + "(relative paths resolve against the working directory " + Path.of("").toAbsolutePath() + ")");
+    }
+
+    @Test
+    void brokenSyntaxNamesTheLine() throws IOException {
+        Path file = write("broken.json", "{\n  \"data\": {\"spec\": \"x.yaml\"\n");
+        assertThat(messageOf(Attentive.fromConfig(file))).startsWith("Invalid Attentive config in " + file
+                + ": line 3, column 1: not valid JSON (");
+    }
+
+    @Test
+    void missingDataFilesNameThePathAndWhatItWasFor() throws IOException {
+        Path file = write("attentive.yaml", "data:\n  spec: data/shop.yaml\n");
+        assertThat(messageOf(Attentive.fromConfig(file))).isEqualTo("Invalid Attentive config in " + file
+                + ": 'data.spec': no file " + tmp.resolve("data/shop.yaml") + " (the dataset spec that describes the "
+                + "data files; a relative path resolves against the config file's folder)");
+
+        Path spec = write("shop.yaml", """
+                interactions:
+                  file: events.csv
+                  columns:
+                    - {name: user, type: user}
+                    - {name: item, type: item}
+                """);
+        Path config = write("shop-config.yaml", "data:\n  spec: shop.yaml\n");
+        assertThat(messageOf(Attentive.fromConfig(config))).isEqualTo("Invalid Attentive config in " + config
+                + ": 'data.spec': the interactions file " + tmp.resolve("events.csv") + " named by " + spec
+                + " does not exist");
+    }
+
+    @Test
+    void aMissingOrEmptyModelDirectoryIsNamed() throws IOException {
+        Path file = write("attentive.yaml", "model:\n  load: models/current\n");
+        assertThat(messageOf(Attentive.fromConfig(file))).isEqualTo("Invalid Attentive config in " + file
+                + ": 'model.load': no directory " + tmp.resolve("models/current") + " (the saved model to serve; save "
+                + "one with TwoTowerModels.save or recommend --save)");
+
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        assertThat(messageOf(Attentive.builder().load(empty))).isEqualTo("Invalid Attentive config from the builder: "
+                + "'model.load': " + empty + " is not a saved model: it has no model.json (name the directory that "
+                + "TwoTowerModels.save wrote)");
+    }
+
+    @Test
+    void holdoutOutOfRangeAndOrderWithoutHoldout() throws IOException {
+        Path file = write("attentive.yaml", """
+                data: {synthetic: {}}
+                training:
+                  validation: {holdout: 1.5}
+                """);
+        assertThat(messageOf(Attentive.fromConfig(file))).isEqualTo("Invalid Attentive config in " + file
+                + ": 'training.validation.holdout' must be a fraction in (0, 1) of each user's interactions, e.g. 0.1, "
+                + "got 1.5");
+        assertThat(messageOf(Attentive.builder().data(tiny()).holdout(0, Attentive.HoldoutOrder.RANDOM).threads(0)))
+                .isEqualTo("Invalid Attentive config from the builder: 'training.threads' must be at least 1, got 0; "
+                        + "'training.validation.holdout' must be a fraction in (0, 1) of each user's interactions, "
+                        + "e.g. 0.1, got 0.0");
+    }
+
+    @Test
+    void dataAndASavedModelTogetherOrNeitherAreRefused() throws IOException {
+        Path model = Files.createDirectories(tmp.resolve("model"));
+        Files.writeString(model.resolve("model.json"), "{}");
+        assertThat(messageOf(Attentive.builder().data(tiny()).load(model).model("two-tower[dim=8]")))
+                .isEqualTo("Invalid Attentive config from the builder: give training data or a saved model, not both: "
+                        + "remove 'data' (data) or 'model.load' (" + model + ")");
+        assertThat(messageOf(Attentive.builder())).isEqualTo("Invalid Attentive config from the builder: nothing to "
+                + "serve: set 'data' (training data: spec, movielens or synthetic) or 'model.load' (a directory a "
+                + "model was saved to)");
+    }
+
+    @Test
+    void aRetrieverPathIsRefusedInFavourOfTheIndexDirectory() {
+        assertThat(messageOf(Attentive.builder().data(tiny()).retriever("lucene-hnsw[path=/tmp/x,fanout=10]")))
+                .isEqualTo("Invalid Attentive config from the builder: 'retriever.settings.path': the index location "
+                        + "is set by 'indexDirectory' (each model gets its own index in it); remove 'path' and set "
+                        + "'indexDirectory'");
+    }
+
+    @Test
+    void aForeignNonEmptyIndexDirectoryIsRefused() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("busy"));
+        Files.writeString(dir.resolve("notes.txt"), "mine");
+        assertThat(messageOf(Attentive.builder().data(tiny()).indexDirectory(dir))).isEqualTo("Invalid Attentive config "
+                + "from the builder: 'indexDirectory': " + dir + " is not empty and holds no Attentive serving state "
+                + "(serving.json or journal.jsonl); name an empty or new directory");
+    }
+
+    /** Three users with three items each. */
+    static Dataset tiny() {
+        List<Interaction> interactions = new java.util.ArrayList<>();
+        for (int u = 0; u < 3; u++) {
+            for (int i = 0; i < 3; i++) {
+                interactions.add(new Interaction(UserId.of("u" + u), ItemId.of("i" + (u + i) % 4), 10L * i, 1f));
+            }
+        }
+        return new Dataset("tiny", interactions, FeatureTable.empty(), FeatureTable.empty());
+    }
+}
