@@ -294,6 +294,11 @@ public final class Attentive {
             return ServingRecommender.open(Plan.check(spec), progress);
         }
 
+        /** What this builder holds so far (for the package's tests). */
+        Spec spec() {
+            return spec;
+        }
+
         private Path resolve(Path p) {
             return spec.base.resolve(Objects.requireNonNull(p, "path")).normalize();
         }

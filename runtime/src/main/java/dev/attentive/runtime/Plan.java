@@ -2,11 +2,13 @@ package dev.attentive.runtime;
 
 import dev.attentive.api.spi.ConfigException;
 import dev.attentive.api.spi.ModelProvider;
+import dev.attentive.api.spi.Provider;
 import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.RetrieverProvider;
 import dev.attentive.api.spi.UnknownProviderException;
 import dev.attentive.eval.data.DataFormatException;
 import dev.attentive.eval.data.DatasetSpec;
+import dev.attentive.model.TwoTowerModelProvider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -113,7 +115,8 @@ record Plan(String origin, Spec.DataChoice data, Path load, String modelName, Ma
         Retrieval retrieval = null;
         if (spec.retrieverName != null) {
             retrieval = checkRetriever(spec.retrieverName, spec.retrieverSettings, problems);
-            if (training && modelName != null && !RETRIEVING_MODELS.contains(modelName.toLowerCase(Locale.ROOT))) {
+            if (training && modelName != null && ProviderRegistry.models().find(modelName).isPresent()
+                    && !RETRIEVING_MODELS.contains(modelName.toLowerCase(Locale.ROOT))) {
                 problems.add("'retriever' chooses how a " + String.join(" or ", RETRIEVING_MODELS) + " model serves "
                         + "its item vectors, but model '" + modelName + "' ranks items itself; remove 'retriever'");
             }
@@ -203,14 +206,78 @@ record Plan(String origin, Spec.DataChoice data, Path load, String modelName, Ma
             problems.add("'model.name': " + e.getMessage());
             return;
         }
+        Record config = null;
         try {
-            provider.configure(settings);
+            config = provider.configure(settings);
         } catch (ConfigException e) {
             for (String p : e.problems()) {
                 problems.add("'model.settings' of " + provider.name() + ": " + p);
             }
         } catch (IllegalArgumentException e) {
             problems.add("'model.settings' of " + provider.name() + ": " + e.getMessage());
+        }
+        if (config == null && provider instanceof TwoTowerModelProvider) {
+            // Another setting is wrong; the plugin names may still be checked, with the defaults for the rest.
+            config = pluginSettingsOnly(provider, settings);
+        }
+        if (config instanceof TwoTowerModelProvider.Config c) {
+            checkTwoTowerPlugins(c, problems);
+        }
+    }
+
+    private static Record pluginSettingsOnly(ModelProvider<?> provider, Map<String, String> settings) {
+        Map<String, String> plugins = new LinkedHashMap<>();
+        settings.forEach((k, v) -> {
+            String key = k.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "");
+            if (PLUGIN_SETTINGS.contains(key) || PLUGIN_PREFIXES.stream().anyMatch(key::startsWith)) {
+                plugins.put(k, v);
+            }
+        });
+        try {
+            return provider.configure(plugins);
+        } catch (IllegalArgumentException e) {
+            return null; // the plugin settings themselves are malformed, and already reported
+        }
+    }
+
+    /** The two-tower settings that name plugins or carry their settings (lowercase, without - and _). */
+    private static final List<String> PLUGIN_SETTINGS = List.of("attention", "historyattention", "tower", "retriever",
+            "attentionsettings", "historyattentionsettings", "retrieversettings");
+    private static final List<String> PLUGIN_PREFIXES = List.of("attention.", "historyattention.", "retriever.");
+
+    /**
+     * The two-tower model's plugins, found by name with their settings bound, so that a misspelt
+     * plugin is reported with every other problem instead of when training starts.
+     */
+    private static void checkTwoTowerPlugins(TwoTowerModelProvider.Config c, List<String> problems) {
+        String where = "'model.settings' of two-tower: ";
+        checkPlugin(where + "attention", ProviderRegistry.attention(), c.attention(), c.attentionSettings(), problems);
+        if (c.hasHistory()) {
+            checkPlugin(where + "historyAttention", ProviderRegistry.attention(), c.historyAttention(),
+                    c.historyAttentionSettings(), problems);
+        }
+        checkPlugin(where + "tower", ProviderRegistry.towers(), c.tower(), null, problems);
+        checkPlugin(where + "retriever", ProviderRegistry.retrievers(), c.retriever(), null, problems);
+    }
+
+    private static void checkPlugin(String setting, ProviderRegistry<? extends Provider<?>> registry, String name,
+            String settings, List<String> problems) {
+        Provider<?> provider;
+        try {
+            provider = registry.get(name);
+        } catch (UnknownProviderException e) {
+            problems.add(setting + ": " + e.getMessage());
+            return;
+        }
+        if (settings == null) {
+            return;
+        }
+        try {
+            provider.configure(TwoTowerModelProvider.parseSettings(settings));
+        } catch (ConfigException e) {
+            problems.add(setting + "Settings: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            problems.add(setting + "Settings: " + e.getMessage());
         }
     }
 

@@ -165,6 +165,46 @@ class ConfigErrorsTest {
                 + "(serving.json or journal.jsonl); name an empty or new directory");
     }
 
+    @Test
+    void unknownModelAndRetrieverNamesAndBadSettingsAreListedTogether() throws IOException {
+        Path file = write("attentive.yaml", """
+                data: {synthetic: {}}
+                model: tow-tower[dim=8]
+                retriever: {name: hnsw, settings: {fanout: 10}}
+                training: {threads: 0}
+                """);
+        assertThat(messageOf(Attentive.fromConfig(file))).isEqualTo("Invalid Attentive config in " + file
+                + ": 'model.name': No model named 'tow-tower'. Available: bpr, ease, fm, itemknn, pop, random, "
+                + "two-stage, two-tower.; 'retriever.name': No retriever named 'hnsw'. Available: exact, lucene-hnsw.; "
+                + "'training.threads' must be at least 1, got 0");
+    }
+
+    @Test
+    void unknownPluginNamesAndBadSettingsOfAKnownModelAreListedTogether() throws IOException {
+        Path file = write("attentive.yaml", """
+                data: {synthetic: {}}
+                model:
+                  name: two-tower
+                  settings:
+                    dim: -1
+                    attention: field-self-atention
+                    historyAttention: mean
+                    historyAttention.heads: 2
+                    tower: mpl
+                retriever: lucene-hnsw[fanout=-3,maxConn=1]
+                """);
+        assertThat(messageOf(Attentive.fromConfig(file))).isEqualTo("Invalid Attentive config in " + file
+                + ": 'model.settings' of two-tower: dim must be at least 1, got -1; "
+                + "'model.settings' of two-tower: attention: No attention named 'field-self-atention'. Available: "
+                + "attention-pooling, concat-mlp, field-gating, field-self-attention, history-attention, mean, "
+                + "self-attention.; "
+                + "'model.settings' of two-tower: historyAttentionSettings: Invalid config for mean: unknown setting "
+                + "'heads' (valid: ); "
+                + "'model.settings' of two-tower: tower: No tower named 'mpl'. Available: mlp.; "
+                + "'retriever.settings' of lucene-hnsw: maxConn must be in 2..512, got 1; "
+                + "'retriever.settings' of lucene-hnsw: fanout must be at least 0, got -3");
+    }
+
     /** Three users with three items each. */
     static Dataset tiny() {
         List<Interaction> interactions = new java.util.ArrayList<>();

@@ -1,0 +1,147 @@
+package dev.attentive.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.attentive.api.Dataset;
+import dev.attentive.api.ItemId;
+import dev.attentive.api.Recommendation;
+import dev.attentive.api.RecommendationRequest;
+import dev.attentive.api.Recommender;
+import dev.attentive.api.UserId;
+import dev.attentive.api.spi.EpochStats;
+import dev.attentive.api.spi.ProviderRegistry;
+import dev.attentive.api.spi.TrainingContext;
+import dev.attentive.model.TwoTowerModels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Building, serving, restarting and swapping, on real (small) two-tower models and real directories. */
+class ServingRecommenderTest {
+    @TempDir
+    Path tmp;
+
+    private static List<ItemId> top(Recommender r, String user) {
+        return r.recommend(RecommendationRequest.forUser(UserId.of(user)).k(10).build()).stream()
+                .map(Recommendation::item).toList();
+    }
+
+    private static Recommender train(Dataset data) {
+        return ProviderRegistry.models().get("two-tower").train(data, Fixtures.SMALL_MODEL,
+                new TrainingContext(7, 1, r -> Double.NaN, s -> { }));
+    }
+
+    private static List<String> listing(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir, 2)) {
+            return files.map(p -> dir.relativize(p).toString().replace('\\', '/')).filter(s -> !s.isEmpty()).sorted()
+                    .toList();
+        }
+    }
+
+    @Test
+    void aConfigFileBuildsARecommenderThatServesLikeTheModelItTrained() throws IOException {
+        Path config = tmp.resolve("attentive.yaml");
+        Files.writeString(config, """
+                data:
+                  synthetic: {seed: 5, users: 80, items: 120, topics: 4, meanInteractionsPerUser: 8}
+                model:
+                  name: two-tower
+                  settings: %s
+                training: {seed: 7, threads: 1}
+                """.formatted(Fixtures.SMALL_MODEL_YAML));
+        try (ServingRecommender served = Attentive.fromConfig(config).build();
+                Recommender direct = train(Fixtures.small(5))) {
+            assertThat(served.generation()).isEqualTo(1);
+            assertThat(served.indexDirectory()).isEmpty();
+            for (String user : List.of("u0", "u17", "u42")) {
+                assertThat(top(served, user)).hasSize(10).isEqualTo(top(direct, user));
+            }
+            assertThat(served.similarItems(ItemId.of("i3"), 5, dev.attentive.api.ItemFilter.all()))
+                    .isEqualTo(direct.similarItems(ItemId.of("i3"), 5, dev.attentive.api.ItemFilter.all()));
+        }
+    }
+
+    @Test
+    void anIndexDirectoryServesItsCommittedModelAfterARestartWithoutTraining() throws IOException {
+        Path dir = tmp.resolve("serving");
+        List<EpochStats> epochs = new ArrayList<>();
+        List<ItemId> before;
+        try (ServingRecommender served = Fixtures.builder(Fixtures.small(5)).indexDirectory(dir).progress(epochs::add)
+                .build()) {
+            before = top(served, "u3");
+        }
+        assertThat(epochs).hasSize(3);
+        assertThat(listing(dir)).contains("journal.jsonl", "lock", "models", "models/1", "serving.json")
+                .noneMatch(s -> s.contains("tmp"));
+        epochs.clear();
+        try (ServingRecommender served = Fixtures.builder(Fixtures.small(5)).indexDirectory(dir).progress(epochs::add)
+                .build()) {
+            assertThat(epochs).isEmpty();
+            assertThat(served.generation()).isEqualTo(1);
+            assertThat(top(served, "u3")).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void swapsCountGenerationsAndKeepOnlyTheCommittedOneOnDisk() throws IOException {
+        Path dir = tmp.resolve("serving");
+        Path saved = tmp.resolve("saved");
+        try (Recommender other = train(Fixtures.small(9))) {
+            TwoTowerModels.save(other, saved);
+        }
+        try (ServingRecommender served = Fixtures.builder(Fixtures.small(5)).indexDirectory(dir).build();
+                Recommender expected = TwoTowerModels.load(saved)) {
+            served.swap(saved);
+            assertThat(served.generation()).isEqualTo(2);
+            assertThat(top(served, "u1")).isEqualTo(top(expected, "u1"));
+            served.retrain();
+            assertThat(served.generation()).isEqualTo(3);
+            served.swap(train(Fixtures.small(9)));
+            assertThat(served.generation()).isEqualTo(4);
+            assertThat(top(served, "u1")).isEqualTo(top(expected, "u1"));
+            assertThat(listing(dir.resolve("models"))).containsExactly("4", "4/entities.json", "4/features.json",
+                    "4/model.json", "4/weights.bin");
+        }
+        try (ServingRecommender served = Fixtures.builder(Fixtures.small(5)).indexDirectory(dir).build()) {
+            assertThat(served.generation()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void oneDirectoryServesOneRecommenderAtATime() {
+        Path dir = tmp.resolve("serving");
+        try (ServingRecommender served = Fixtures.builder(Fixtures.small(5)).indexDirectory(dir).build()) {
+            assertThat(served.indexDirectory()).contains(dir);
+            assertThatThrownBy(() -> Fixtures.builder(Fixtures.small(5)).indexDirectory(dir).build())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("The index directory " + dir + " is in use by another serving recommender (its lock "
+                            + "file is held); close that one first, or give this one another indexDirectory");
+        }
+    }
+
+    @Test
+    void aSavedModelServesButCannotRetrainAndAClosedRecommenderRefusesRequests() throws IOException {
+        Path saved = tmp.resolve("saved");
+        try (Recommender other = train(Fixtures.small(9))) {
+            TwoTowerModels.save(other, saved);
+        }
+        ServingRecommender served = Attentive.builder().load(saved).build();
+        assertThat(top(served, "u2")).hasSize(10);
+        assertThatThrownBy(served::retrain).isInstanceOf(IllegalStateException.class)
+                .hasMessage("retrain() needs training data, but this recommender serves the saved model " + saved
+                        + "; save a new model and call swap(Path) instead");
+        assertThatThrownBy(() -> served.swap(tmp)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Cannot swap to " + tmp + ": it is not a saved model (no model.json); name the directory "
+                        + "TwoTowerModels.save wrote");
+        served.close();
+        served.close();
+        assertThatThrownBy(() -> top(served, "u2")).isInstanceOf(IllegalStateException.class)
+                .hasMessage("This serving recommender is closed");
+    }
+}
