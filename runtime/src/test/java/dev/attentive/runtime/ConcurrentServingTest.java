@@ -98,7 +98,7 @@ class ConcurrentServingTest {
                 long seed = t;
                 Thread.ofPlatform().name("reader-" + t).start(() -> {
                     SplittableRandom random = new SplittableRandom(seed);
-                    long[] own = new long[1 << 20];
+                    long[] own = new long[1 << 18];
                     int n = 0;
                     try {
                         while (System.nanoTime() < end) {

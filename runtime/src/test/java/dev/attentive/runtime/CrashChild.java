@@ -12,7 +12,8 @@ import java.util.List;
  * <pre>
  * READY generation
  * ACK id             after catalogue().put(id, features(i)) returned
- * REMOVED id         after catalogue().remove(id) returned
+ * REMOVING id        before catalogue().remove(id) is called
+ * REMOVED id         after it returned
  * RETRAIN            before retrain() is called
  * COMMITTED g        after retrain() returned, serving generation g
  * </pre>
@@ -55,12 +56,15 @@ public final class CrashChild {
                 String id = "crash-" + i;
                 served.catalogue().put(ItemId.of(id), features(i));
                 System.out.println("ACK " + id);
+                System.out.flush();
                 if (i % 4 == 3) {
                     String gone = "crash-" + (i - 2);
+                    System.out.println("REMOVING " + gone);
+                    System.out.flush();
                     served.catalogue().remove(ItemId.of(gone));
                     System.out.println("REMOVED " + gone);
+                    System.out.flush();
                 }
-                System.out.flush();
             }
         }
     }
