@@ -56,7 +56,7 @@ final class ServingDirectory implements AutoCloseable {
     private final Path root;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private State state;
+    private volatile State state; // read by the thread that closes a replaced generation
 
     /**
      * What {@code serving.json} records.

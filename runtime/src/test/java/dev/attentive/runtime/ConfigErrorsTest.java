@@ -108,6 +108,25 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aMissingMovieLensFolderAndTwoDataSourcesAreNamed() throws IOException {
+        Path file = write("attentive.yaml", "data: {movielens: ml-100k}\n");
+        assertThat(messageOf(Attentive.fromConfig(file))).isEqualTo("Invalid Attentive config in " + file
+                + ": 'data.movielens': no folder " + tmp.resolve("ml-100k") + " (a MovieLens release such as ml-100k, "
+                + "unpacked; the fetch command downloads one)");
+        Path two = write("two.yaml", "data: {movielens: ml-100k, synthetic: {}}\n");
+        assertThat(messageOf(Attentive.fromConfig(two))).isEqualTo("Invalid Attentive config in " + two
+                + ": line 1, column 7: 'data' names 2 sources (data.movielens, data.synthetic); keep one of spec, "
+                + "movielens, synthetic");
+    }
+
+    @Test
+    void aRetrieverForAModelThatRanksItselfIsRefused() {
+        assertThat(messageOf(Attentive.builder().data(tiny()).model("pop").retriever("exact")))
+                .isEqualTo("Invalid Attentive config from the builder: 'retriever' chooses how a two-tower or two-stage "
+                        + "model serves its item vectors, but model 'pop' ranks items itself; remove 'retriever'");
+    }
+
+    @Test
     void aMissingOrEmptyModelDirectoryIsNamed() throws IOException {
         Path file = write("attentive.yaml", "model:\n  load: models/current\n");
         assertThat(messageOf(Attentive.fromConfig(file))).isEqualTo("Invalid Attentive config in " + file

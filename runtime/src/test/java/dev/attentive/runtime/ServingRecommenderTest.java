@@ -68,6 +68,51 @@ class ServingRecommenderTest {
     }
 
     @Test
+    void aDatasetSpecTrainsFromCsvFilesWithHoldoutValidation() throws IOException {
+        Dataset data = Fixtures.small(5);
+        StringBuilder events = new StringBuilder("user,item,ts\n");
+        data.interactions().forEach(i -> events.append(i.user()).append(',').append(i.item()).append(',')
+                .append(i.timestamp()).append('\n'));
+        StringBuilder items = new StringBuilder("id\tgenre\tquality\n");
+        data.items().rows().forEach((id, f) -> items.append(id).append('\t')
+                .append(((dev.attentive.api.FeatureValue.Categorical) f.get("genre").orElseThrow()).value()).append('\t')
+                .append(((dev.attentive.api.FeatureValue.Numeric) f.get("quality").orElseThrow()).value()).append('\n'));
+        Path folder = Files.createDirectories(tmp.resolve("shop"));
+        Files.writeString(folder.resolve("events.csv"), events);
+        Files.writeString(folder.resolve("items.tsv"), items);
+        Files.writeString(folder.resolve("shop.yaml"), """
+                interactions:
+                  file: events.csv
+                  columns:
+                    - {name: user, type: user}
+                    - {name: item, type: item}
+                    - {name: ts, type: timestamp}
+                items:
+                  file: items.tsv
+                  separator: tab
+                  columns:
+                    - {name: id, type: id}
+                    - {name: genre, type: categorical}
+                    - {name: quality, type: numeric}
+                """);
+        Path config = tmp.resolve("attentive.yaml");
+        Files.writeString(config, """
+                data: {spec: shop/shop.yaml}
+                model: {settings: %s}
+                training:
+                  seed: 7
+                  threads: 1
+                  validation: {holdout: 0.2, order: latest}
+                """.formatted(Fixtures.SMALL_MODEL_YAML));
+        List<EpochStats> epochs = new ArrayList<>();
+        try (ServingRecommender served = Attentive.fromConfig(config).progress(epochs::add).build()) {
+            assertThat(top(served, "u4")).hasSize(10);
+            assertThat(served.catalogue().size()).isEqualTo(data.items().rows().size());
+        }
+        assertThat(epochs).isNotEmpty().allSatisfy(s -> assertThat(s.validation()).isBetween(0.0, 1.0));
+    }
+
+    @Test
     void anIndexDirectoryServesItsCommittedModelAfterARestartWithoutTraining() throws IOException {
         Path dir = tmp.resolve("serving");
         List<EpochStats> epochs = new ArrayList<>();
