@@ -133,15 +133,17 @@ public final class Attentive {
          * settings use {@code |} inside brackets ({@code userWidths=256|128}). Replaces earlier
          * settings given with the spec form; {@link #modelSetting} adds to them.
          *
-         * @param modelSpec the provider name, optionally with settings
+         * @param modelSpec the provider name, optionally with settings (malformed brackets are reported
+         *     by {@link #build()} with every other problem)
          * @return this builder
-         * @throws IllegalArgumentException when the brackets are malformed
          */
         public Builder model(String modelSpec) {
-            ModelSpec parsed = ModelSpec.parse(Objects.requireNonNull(modelSpec, "modelSpec"));
-            spec.modelName = parsed.name();
-            spec.modelSettings.clear();
-            spec.modelSettings.putAll(parsed.settings());
+            ModelSpec parsed = parse("model", modelSpec, "two-tower[dim=32,epochs=20]");
+            if (parsed != null) {
+                spec.modelName = parsed.name();
+                spec.modelSettings.clear();
+                spec.modelSettings.putAll(parsed.settings());
+            }
             return this;
         }
 
@@ -164,15 +166,17 @@ public final class Attentive {
          * serves through the retriever its settings name (two-tower: {@code exact}) and a loaded model
          * through the one it was saved with.
          *
-         * @param retrieverSpec the retriever name, optionally with settings
+         * @param retrieverSpec the retriever name, optionally with settings (malformed brackets are
+         *     reported by {@link #build()} with every other problem)
          * @return this builder
-         * @throws IllegalArgumentException when the brackets are malformed
          */
         public Builder retriever(String retrieverSpec) {
-            ModelSpec parsed = ModelSpec.parse(Objects.requireNonNull(retrieverSpec, "retrieverSpec"));
-            spec.retrieverName = parsed.name();
-            spec.retrieverSettings.clear();
-            spec.retrieverSettings.putAll(parsed.settings());
+            ModelSpec parsed = parse("retriever", retrieverSpec, "lucene-hnsw[fanout=50]");
+            if (parsed != null) {
+                spec.retrieverName = parsed.name();
+                spec.retrieverSettings.clear();
+                spec.retrieverSettings.putAll(parsed.settings());
+            }
             return this;
         }
 
@@ -297,6 +301,18 @@ public final class Attentive {
         /** What this builder holds so far (for the package's tests). */
         Spec spec() {
             return spec;
+        }
+
+        /** Parses the string form, recording a malformed one as a problem for {@link #build()} to report. */
+        private ModelSpec parse(String key, String text, String example) {
+            Objects.requireNonNull(text, key);
+            try {
+                return ModelSpec.parse(text);
+            } catch (IllegalArgumentException e) {
+                spec.problems.add("'" + key + "' = '" + text + "' is not name[key=value,...]: " + e.getMessage()
+                        + " (write e.g. " + example + ")");
+                return null;
+            }
         }
 
         private Path resolve(Path p) {

@@ -45,6 +45,15 @@ import java.util.TreeMap;
 record Plan(String origin, Spec.DataChoice data, Path load, String modelName, Map<String, String> modelSettings,
         Retrieval retriever, Path indexDirectory, long seed, int threads, Validation validation, String fingerprint) {
 
+    /** Validates the plan's own invariants (never null where a value is required). */
+    Plan {
+        Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(validation, "validation");
+        if ((data == null) == (load == null)) {
+            throw new IllegalArgumentException("a plan serves trained data or a saved model, exactly one");
+        }
+    }
+
     /** The training seed when none is given (the command line's default too). */
     static final long DEFAULT_SEED = 2020;
     /** The model trained when none is named. */
@@ -411,14 +420,5 @@ record Plan(String origin, Spec.DataChoice data, Path load, String modelName, Ma
             case Spec.MovieLensFolder m -> "movielens " + m.folder();
             case Spec.Synthetic s -> "synthetic " + s.config() + " " + s.seed();
         };
-    }
-
-    /** Validates the plan's own invariants (never null where a value is required). */
-    Plan {
-        Objects.requireNonNull(origin, "origin");
-        Objects.requireNonNull(validation, "validation");
-        if ((data == null) == (load == null)) {
-            throw new IllegalArgumentException("a plan serves trained data or a saved model, exactly one");
-        }
     }
 }

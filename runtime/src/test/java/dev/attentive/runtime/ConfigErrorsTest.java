@@ -120,6 +120,14 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aMalformedSpecFormFromCodeIsReportedWithTheOtherProblems() {
+        assertThat(messageOf(Attentive.builder().data(tiny()).model("two-tower[dim=8").threads(-1)))
+                .isEqualTo("Invalid Attentive config from the builder: 'model' = 'two-tower[dim=8' is not "
+                        + "name[key=value,...]: Model spec 'two-tower[dim=8' must end with ']' (write e.g. "
+                        + "two-tower[dim=32,epochs=20]); 'training.threads' must be at least 1, got -1");
+    }
+
+    @Test
     void aRetrieverForAModelThatRanksItselfIsRefused() {
         assertThat(messageOf(Attentive.builder().data(tiny()).model("pop").retriever("exact")))
                 .isEqualTo("Invalid Attentive config from the builder: 'retriever' chooses how a two-tower or two-stage "
