@@ -189,4 +189,62 @@ class ServingRecommenderTest {
         assertThatThrownBy(() -> top(served, "u2")).isInstanceOf(IllegalStateException.class)
                 .hasMessage("This serving recommender is closed");
     }
+
+    private static dev.attentive.api.Features shoe(String genre) {
+        return dev.attentive.api.Features.builder().categorical("genre", genre).numeric("quality", 0.9)
+                .categorical("color", "c1").multi("tags", List.of("tag3")).numeric("weight", 2.5).build();
+    }
+
+    @Test
+    void catalogueChangesSurviveSwapsInMemory() {
+        try (ServingRecommender served = Fixtures.builder(Fixtures.small(5)).build()) {
+            ItemId added = ItemId.of("new-1");
+            ItemId trained = top(served, "u3").get(0);
+            assertThat(served.catalogue().put(added, shoe("g1"))).isTrue();
+            assertThat(served.catalogue().put(added, shoe("g2"))).isFalse();
+            assertThat(served.catalogue().remove(trained)).isTrue();
+            assertThat(top(served, "u3")).doesNotContain(trained);
+
+            served.swap(train(Fixtures.small(5)));
+            assertThat(served.catalogue().contains(trained)).isFalse();
+            assertThat(served.catalogue().features(added)).contains(shoe("g2"));
+            assertThat(top(served, "u3")).doesNotContain(trained);
+            served.retrain();
+            assertThat(served.generation()).isEqualTo(3);
+            assertThat(served.catalogue().contains(trained)).isFalse();
+            assertThat(served.catalogue().contains(added)).isTrue();
+            assertThat(served.similarItems(added, 3, dev.attentive.api.ItemFilter.all())).hasSize(3);
+        }
+    }
+
+    @Test
+    void theJournalBringsEveryChangeBackAfterARestartAndItsLinesSayWhat() throws IOException {
+        Path dir = tmp.resolve("serving");
+        ItemId trained;
+        try (ServingRecommender served = Fixtures.builder(Fixtures.small(5)).retriever("lucene-hnsw").indexDirectory(dir)
+                .build()) {
+            trained = top(served, "u3").get(0);
+            served.catalogue().put(ItemId.of("new-1"), shoe("g1"));
+            served.catalogue().put(ItemId.of("new-2"), shoe("g2"));
+            served.catalogue().remove(ItemId.of("new-1"));
+            served.catalogue().remove(trained);
+        }
+        assertThat(Files.readAllLines(dir.resolve("journal.jsonl"))).containsExactly(
+                "{\"seq\":1,\"op\":\"put\",\"item\":\"new-1\",\"features\":{\"genre\":\"g1\",\"quality\":0.9,"
+                        + "\"color\":\"c1\",\"tags\":[\"tag3\"],\"weight\":2.5}}",
+                "{\"seq\":2,\"op\":\"put\",\"item\":\"new-2\",\"features\":{\"genre\":\"g2\",\"quality\":0.9,"
+                        + "\"color\":\"c1\",\"tags\":[\"tag3\"],\"weight\":2.5}}",
+                "{\"seq\":3,\"op\":\"remove\",\"item\":\"new-1\"}",
+                "{\"seq\":4,\"op\":\"remove\",\"item\":\"" + trained + "\"}");
+        try (ServingRecommender served = Fixtures.builder(Fixtures.small(5)).retriever("lucene-hnsw").indexDirectory(dir)
+                .build()) {
+            assertThat(served.catalogue().contains(ItemId.of("new-1"))).isFalse();
+            assertThat(served.catalogue().features(ItemId.of("new-2"))).contains(shoe("g2"));
+            assertThat(served.catalogue().contains(trained)).isFalse();
+            assertThat(top(served, "u3")).doesNotContain(trained);
+            served.retrain();
+            assertThat(served.catalogue().contains(trained)).isFalse();
+            assertThat(served.catalogue().contains(ItemId.of("new-2"))).isTrue();
+        }
+    }
 }
