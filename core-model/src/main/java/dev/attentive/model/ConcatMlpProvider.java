@@ -12,8 +12,13 @@ import java.util.Objects;
  * the tower's MLP that follows it learn how to mix the fields. It has no parameters.
  *
  * <p>Its weights are uniform over the present fields ({@code 1 / present}) only to satisfy the
- * attention contract; they <em>carry no meaning</em> and must not be shown as explanations. It lives in core-model because it is
- * the two-tower model's default (chosen by the ablation in the README).
+ * attention contract; they <em>carry no meaning</em> and must not be shown as explanations. The
+ * two-tower model's explanations therefore report, in their place, the normalised magnitudes of the
+ * fields' contributions to the score: {@code |c_f| / sum |c|} over the present fields, with
+ * {@code c_f} the first-order change of the score when field {@code f}'s vector is scaled (the
+ * tower linearised at the request, the output norm held fixed; see {@link TwoTowerModelProvider}).
+ * It lives in core-model because it is the two-tower model's default (chosen by the ablation in the
+ * README).
  *
  * <p>Stateless and thread safe.
  */

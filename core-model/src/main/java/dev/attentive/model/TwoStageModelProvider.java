@@ -4,6 +4,9 @@ import dev.attentive.api.Dataset;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.spi.ConfigException;
 import dev.attentive.api.spi.ModelProvider;
+import dev.attentive.api.spi.ProviderRegistry;
+import dev.attentive.api.spi.RankerProvider;
+import dev.attentive.api.spi.UnknownProviderException;
 import dev.attentive.api.spi.TrainingContext;
 import dev.attentive.model.rank.TwoStageTrainer;
 import java.util.List;
@@ -196,8 +199,41 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
                 1, 1, 1, 0, ItemInit.RANDOM, 1);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Before any data is encoded, the ranker and every plugin of the retrieval (attention, history
+     * attention, tower, retriever) are found by name and their settings bound, so that a misspelt name
+     * or setting fails at once, all of them in one {@link ConfigException}.
+     *
+     * @throws ConfigException when a plugin is not installed or refuses its settings, or the
+     *     retrieval's retriever is given a {@code path}
+     */
     @Override
     public Recommender train(Dataset train, Config config, TrainingContext context) {
+        var problems = new ConfigException.Problems(NAME);
+        ProviderRegistry<RankerProvider<?>> rankers = ProviderRegistry.rankers();
+        rankers.find(config.ranker()).ifPresentOrElse(ranker -> {
+            try {
+                ranker.configure(TwoTowerModelProvider.parseSettings(config.rankerSettings()));
+            } catch (ConfigException e) {
+                problems.add("rankerSettings: " + e.getMessage());
+            }
+        }, () -> {
+            try {
+                rankers.get(config.ranker());
+            } catch (UnknownProviderException e) {
+                problems.add("ranker: " + e.getMessage());
+            }
+        });
+        try {
+            TwoTowerModelProvider.Config retrieval = new TwoTowerModelProvider()
+                    .configure(TwoTowerModelProvider.parseSettings(config.retrievalSettings()));
+            TwoTowerModelProvider.checkPlugins(retrieval, "retrieval.", problems);
+        } catch (ConfigException e) {
+            problems.add("retrievalSettings: " + e.getMessage());
+        }
+        problems.throwIfAny();
         return new TwoStageTrainer(train, config, context).run();
     }
 }

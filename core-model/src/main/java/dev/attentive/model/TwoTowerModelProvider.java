@@ -4,7 +4,12 @@ import dev.attentive.api.Dataset;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.spi.ConfigException;
 import dev.attentive.api.spi.ModelProvider;
+import dev.attentive.api.spi.Provider;
+import dev.attentive.api.spi.ProviderRegistry;
+import dev.attentive.api.spi.TowerProvider;
+import dev.attentive.api.spi.UnknownProviderException;
 import dev.attentive.api.spi.TrainingContext;
+import dev.attentive.model.nn.TwoTowerModel;
 import dev.attentive.model.train.Trainer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,16 +29,26 @@ import java.util.Map;
  * models with {@link TwoTowerModels}.
  *
  * <p>Explanations ({@code RecommendationRequest.explain(true)}; nothing is computed otherwise): the
- * user and item field weights and the history item weights are the attention weights of the two
- * towers; the score {@code s = u . v} is split over the user fields by linearising the user tower at
- * the request: field {@code f} contributes {@code w_f (g . x_f)} with {@code g} the gradient of
- * {@code r . v / |r|} in the pooled vector (the norm of the tower output {@code r} held fixed), and
- * the rest of the score (biases and nonlinearity) is the contribution named {@code (nonlinear)}, so
- * the contributions sum to the score.
+ * score {@code s = u . v} is split over the user fields by linearising the user tower at the request:
+ * field {@code f}, entering the tower's input as {@code d_f}, contributes {@code c_f = g . d_f} with
+ * {@code g} the gradient of {@code r . v / |r|} in the tower's input (the norm of the tower output
+ * {@code r} held fixed), the first-order change of the score when the field's vector is scaled; the
+ * rest of the score (biases and nonlinearity) is the contribution named {@code (nonlinear)}, so the
+ * contributions sum to the score. With a field attention that concatenates ({@code concat-mlp}, the
+ * default: output width fields x dim, {@code d_f} the field's block) the attention weights mean
+ * nothing, so the user field weights are the normalised contribution magnitudes
+ * {@code |c_f| / sum |c|}, and the item field weights are the same for the item tower linearised at
+ * the item against {@code u}; with a pooling attention (output width dim, {@code d_f = w_f x_f}) the
+ * field weights are the attention weights. The history item weights are the history attention's.
+ * An explained request costs, beyond a plain one, the user's forward pass and one forward-mode pass
+ * per user field through the user tower; the item side's terms are computed once per item and cached.
  */
 public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelProvider.Config> {
     /** The provider name. */
     public static final String NAME = "two-tower";
+
+    /** The retriever setting that names an index directory, by the convention of {@code lucene-hnsw}. */
+    static final String INDEX_PATH = "path";
 
     /** Creates the provider (for {@link java.util.ServiceLoader}). */
     public TwoTowerModelProvider() {
@@ -99,17 +114,34 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
      * @param maxVocabulary categorical fields with more training values are hashed (default 10000)
      * @param hashBuckets the buckets of a hashed field (default 4096)
      * @param numericBuckets quantile buckets of numeric fields, 0 to standardise instead (default 10)
-     * @param retriever the retriever plugin serving item vectors (default {@code exact})
+     * @param retriever the retriever plugin serving item vectors (default {@code exact}); it may carry
+     *     its settings in brackets, separated by {@code ,} or {@code ;}:
+     *     {@code lucene-hnsw[fanout=50,maxConn=32]} is {@code retriever=lucene-hnsw} with
+     *     {@code retrieverSettings=fanout=50;maxConn=32} (the config keeps the two apart)
+     * @param retrieverSettings settings of the retriever plugin, {@code key=value} pairs separated by
+     *     {@code ;} (default empty); settings keys prefixed {@code retriever.} are added here, after
+     *     those given in brackets. Training refuses a {@code path}: an index directory is chosen when
+     *     serving (see {@code TwoTowerModels.serve})
      */
     public record Config(int dim, String tower, List<Integer> userWidths, List<Integer> itemWidths, String activation,
             String attention, String historyAttention, int historyLength, HistoryMode historyMode,
             String attentionSettings, String historyAttentionSettings, boolean context, double temperature,
             boolean learnTemperature, boolean logQ, int negatives, int epochs, int batch, double lr,
             Optimiser optimiser, double weightDecay, double clipNorm, int patience, int maxVocabulary,
-            int hashBuckets, int numericBuckets, String retriever) {
-        /** Validates every setting, reporting all problems at once. */
+            int hashBuckets, int numericBuckets, String retriever, String retrieverSettings) {
+        /** Validates every setting, reporting all problems at once; splits {@code name[settings]} of the retriever. */
         public Config {
             var p = new ConfigException.Problems(NAME);
+            if (retriever != null && retriever.indexOf('[') >= 0) {
+                try {
+                    String[] split = splitRetriever(retriever);
+                    retriever = split[0];
+                    retrieverSettings = retrieverSettings == null || retrieverSettings.isBlank() ? split[1]
+                            : split[1].isEmpty() ? retrieverSettings : split[1] + ";" + retrieverSettings;
+                } catch (IllegalArgumentException e) {
+                    p.add(e.getMessage());
+                }
+            }
             p.check(dim >= 1, "dim must be at least 1, got " + dim);
             p.check(tower != null && !tower.isBlank(), "tower must name a tower plugin such as mlp");
             p.check(userWidths != null && userWidths.stream().allMatch(w -> w != null && w >= 1),
@@ -139,6 +171,7 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
             p.check(numericBuckets >= 0 && numericBuckets != 1,
                     "numericBuckets must be 0 (standardise) or at least 2, got " + numericBuckets);
             p.check(retriever != null && !retriever.isBlank(), "retriever must name a retriever plugin such as exact");
+            checkSettings(p, "retrieverSettings", retrieverSettings);
             p.throwIfAny();
             userWidths = List.copyOf(userWidths);
             itemWidths = List.copyOf(itemWidths);
@@ -160,6 +193,26 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
         public boolean hasHistory() {
             return !"none".equalsIgnoreCase(historyAttention);
         }
+    }
+
+    /**
+     * Splits a retriever written with its settings in brackets.
+     *
+     * @param retriever {@code name} or {@code name[key=value,key=value]} ({@code ,} or {@code ;} between pairs)
+     * @return the name and the settings, {@code ;}-separated (empty without brackets)
+     * @throws IllegalArgumentException when the brackets are not one pair closing the text
+     */
+    static String[] splitRetriever(String retriever) {
+        int open = retriever.indexOf('[');
+        if (open < 0) {
+            return new String[] {retriever.trim(), ""};
+        }
+        if (!retriever.endsWith("]") || retriever.indexOf('[', open + 1) >= 0 || retriever.indexOf(']') < open) {
+            throw new IllegalArgumentException("retriever '" + retriever + "' must be a name, or a name with its "
+                    + "settings in brackets such as lucene-hnsw[fanout=50,maxConn=32]");
+        }
+        return new String[] {retriever.substring(0, open).trim(),
+                retriever.substring(open + 1, retriever.length() - 1).replace(',', ';').trim()};
     }
 
     /**
@@ -188,14 +241,15 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
     }
 
     /**
-     * Binds settings; keys prefixed {@code attention.} or {@code historyAttention.} (case-insensitive)
-     * go to the plugin named by {@code attention} or {@code historyAttention}, appended to
-     * {@code attentionSettings} or {@code historyAttentionSettings}.
+     * Binds settings; keys prefixed {@code attention.}, {@code historyAttention.} or {@code retriever.}
+     * (case-insensitive) go to the plugin named by {@code attention}, {@code historyAttention} or
+     * {@code retriever}, appended to {@code attentionSettings}, {@code historyAttentionSettings} or
+     * {@code retrieverSettings}.
      */
     @Override
     public Config configure(Map<String, String> settings) {
-        Map<String, String> own = NestedSettings.fold(settings,
-                Map.of("attention.", "attentionSettings", "historyattention.", "historyAttentionSettings"));
+        Map<String, String> own = NestedSettings.fold(settings, Map.of("attention.", "attentionSettings",
+                "historyattention.", "historyAttentionSettings", "retriever.", "retrieverSettings"));
         return ModelProvider.super.configure(own);
     }
 
@@ -208,11 +262,77 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
     public Config defaultConfig() {
         return new Config(64, "mlp", List.of(128), List.of(128), "relu", ConcatMlpProvider.NAME, "mean", 50, HistoryMode.STATIC, "", "",
                 false, 0.07, false,
-                true, 0, 30, 1024, 0.02, Optimiser.ADAM, 0, 0, 5, 10_000, 4096, 10, "exact");
+                true, 0, 30, 1024, 0.02, Optimiser.ADAM, 0, 0, 5, 10_000, 4096, 10, "exact", "");
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Before any data is encoded, every plugin the config names (attention, history attention,
+     * tower, retriever) is found by name and its settings are bound, so that a misspelt name or
+     * setting fails at once, all of them in one {@link ConfigException}.
+     *
+     * @throws ConfigException when a plugin is not installed or refuses its settings, or the retriever
+     *     is given a {@code path} (choose an index directory when serving, with {@code TwoTowerModels.serve})
+     */
     @Override
     public Recommender train(Dataset train, Config config, TrainingContext context) {
+        var problems = new ConfigException.Problems(NAME);
+        checkPlugins(config, "", problems);
+        problems.throwIfAny();
         return new Trainer(train, config, context).run();
+    }
+
+    /**
+     * Finds every plugin a config names and binds its settings, recording each problem.
+     *
+     * @param config the config
+     * @param prefix put before each setting's name in the problems (e.g. {@code "retrieval."})
+     * @param problems where the problems go
+     */
+    static void checkPlugins(Config config, String prefix, ConfigException.Problems problems) {
+        configure(problems, prefix + "attention", ProviderRegistry.attention(), config.attention(),
+                config.attentionSettings());
+        if (config.hasHistory()) {
+            configure(problems, prefix + "historyAttention", ProviderRegistry.attention(), config.historyAttention(),
+                    config.historyAttentionSettings());
+        }
+        ProviderRegistry<TowerProvider<?>> towers = ProviderRegistry.towers();
+        towers.find(config.tower()).ifPresentOrElse(tower -> {
+            for (List<Integer> widths : List.of(config.userWidths(), config.itemWidths())) {
+                try {
+                    tower.configure(TwoTowerModel.towerSettings(tower.name(), widths, config.activation()));
+                } catch (ConfigException e) {
+                    problems.add(prefix + "tower: " + e.getMessage());
+                }
+            }
+        }, () -> problems.add(prefix + "tower: " + unknown(towers, config.tower())));
+        configure(problems, prefix + "retriever", ProviderRegistry.retrievers(), config.retriever(),
+                config.retrieverSettings());
+        problems.check(!parseSettings(config.retrieverSettings()).containsKey(INDEX_PATH), prefix + "retriever."
+                + INDEX_PATH + ": training keeps no index on disk (each epoch's validation serves a model of its own); "
+                + "leave it out and serve the trained model with TwoTowerModels.serve(model, serving) to keep its "
+                + "index in a directory");
+    }
+
+    private static void configure(ConfigException.Problems problems, String setting,
+            ProviderRegistry<? extends Provider<?>> registry, String name, String settings) {
+        registry.find(name).ifPresentOrElse(provider -> {
+            try {
+                provider.configure(parseSettings(settings));
+            } catch (ConfigException e) {
+                problems.add(setting + "Settings: " + e.getMessage());
+            }
+        }, () -> problems.add(setting + ": " + unknown(registry, name)));
+    }
+
+    /** The registry's message for a name it does not have (the available names and the artifact to add). */
+    private static String unknown(ProviderRegistry<?> registry, String name) {
+        try {
+            registry.get(name);
+            throw new IllegalStateException("registry found '" + name + "' on the second look");
+        } catch (UnknownProviderException e) {
+            return e.getMessage();
+        }
     }
 }

@@ -7,9 +7,15 @@ import dev.attentive.model.rank.TwoStageRecommender;
 import dev.attentive.model.serve.TwoTowerRecommender;
 import dev.attentive.model.store.ModelStore;
 import dev.attentive.model.store.TwoStageStore;
+import dev.attentive.api.spi.Configs;
+import dev.attentive.api.spi.ProviderRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * Saves and loads trained {@code two-tower} and {@code two-stage} models as a versioned, checksummed
@@ -82,6 +88,9 @@ public final class TwoTowerModels {
      */
     public static final String WEIGHTS_MAGIC = "ATWT";
 
+    /** The retriever setting that names an index directory, by the convention of {@code lucene-hnsw}. */
+    private static final String INDEX_PATH = TwoTowerModelProvider.INDEX_PATH;
+
     private TwoTowerModels() {
     }
 
@@ -122,6 +131,151 @@ public final class TwoTowerModels {
      */
     public static Recommender load(Path dir) throws IOException {
         return ModelStore.loadAny(dir);
+    }
+
+    /**
+     * How a two-tower model is served: which retriever, with which settings, and whether it keeps its
+     * index in a directory. For {@link #serve} and {@link #load(Path, Serving)}.
+     *
+     * <h2>An index kept in a directory</h2>
+     * With an {@code indexDirectory} the retriever keeps its index there: the directory becomes its
+     * {@code path} setting, so the retriever must have one ({@code lucene-hnsw}, from
+     * {@code attentive-index-lucene}, does). The index records the fingerprint of the item tower that
+     * embedded it (a SHA-256 over the item tower's parameters, field encoders and vocabularies, and
+     * plugin settings). Serving a model whose item tower has the same fingerprint reopens the index as
+     * it is: the catalogue is neither embedded nor indexed again. A directory holding the index of
+     * another item tower (another model, or a retrained one) is refused with a message naming the
+     * directory and both fingerprints; delete it to build the index again, or use another. A new or
+     * empty directory gets the trained catalogue.
+     *
+     * <h2>Catalogue changes and commits</h2>
+     * {@link Recommender#catalogue()} writes its changes to the index, visible to the next request.
+     * The index is committed when the trained catalogue has been indexed into it and when the
+     * recommender is closed, not after each change (a commit syncs files to disk): a change is durable
+     * in the index once the recommender is closed. The catalogue's own view — the features of put
+     * items and which items were removed — is kept in memory. After a restart the recommender serves
+     * the trained catalogue until the changes are applied again, and answers hold only items that view
+     * holds: an item put before the restart stays in the index but is not returned until it is put
+     * again, and a trained item removed before stays out of answers because the index lacks it. So a
+     * host that needs its changes to survive a crash records them and replays them on open
+     * (Attentive's {@code runtime} journal does); {@code put} and {@code remove} are idempotent, also
+     * against an index that already holds the change.
+     *
+     * @param retriever the retriever plugin's name, optionally with settings in brackets
+     *     ({@code lucene-hnsw[fanout=50,maxConn=32]}); not blank
+     * @param retrieverSettings more settings of the retriever (after those in brackets); a key may be
+     *     given only once, and {@code path} not at all when {@code indexDirectory} is given; not null
+     * @param indexDirectory the directory that keeps the index (created when absent), or null to keep
+     *     the index in memory, as a model served by its config does
+     * @since 0.2.0
+     */
+    public record Serving(String retriever, Map<String, String> retrieverSettings, Path indexDirectory) {
+        /** Validates and copies the settings. */
+        public Serving {
+            if (retriever == null || retriever.isBlank()) {
+                throw new IllegalArgumentException("Serving.retriever must name a retriever plugin such as exact or "
+                        + "lucene-hnsw, got " + (retriever == null ? "null" : "'" + retriever + "'"));
+            }
+            retrieverSettings = Collections.unmodifiableMap(new LinkedHashMap<>(
+                    Objects.requireNonNull(retrieverSettings, "retrieverSettings")));
+            if (indexDirectory != null && retrieverSettings.containsKey(INDEX_PATH)) {
+                throw new IllegalArgumentException("Serving names the index directory twice: indexDirectory "
+                        + indexDirectory + " and retriever setting path=" + retrieverSettings.get(INDEX_PATH)
+                        + "; give it once, as indexDirectory");
+            }
+        }
+
+        /**
+         * A retriever that keeps its index in memory.
+         *
+         * @param retriever the retriever's name, optionally with settings in brackets
+         * @return the serving
+         */
+        public static Serving inMemory(String retriever) {
+            return new Serving(retriever, Map.of(), null);
+        }
+
+        /**
+         * A retriever that keeps its index in a directory.
+         *
+         * @param retriever the retriever's name, optionally with settings in brackets, e.g. {@code lucene-hnsw}
+         * @param indexDirectory the directory, created when absent
+         * @return the serving
+         */
+        public static Serving inDirectory(String retriever, Path indexDirectory) {
+            return new Serving(retriever, Map.of(), Objects.requireNonNull(indexDirectory, "indexDirectory"));
+        }
+    }
+
+    /**
+     * Serves a trained or loaded two-tower model through another retriever, e.g. one that keeps its
+     * index in a directory (see {@link Serving}). The new recommender shares the model and what was
+     * computed for it (user embeddings, item vectors) with {@code model}; both stay open and are
+     * closed on their own. It starts from the trained catalogue: changes made through
+     * {@code model.catalogue()} are not carried over.
+     *
+     * @param model a model returned by the {@code two-tower} provider, {@link #load(Path)} or this method
+     * @param serving the retriever, its settings and index directory
+     * @return the recommender; closing it closes (and commits) its index
+     * @throws IllegalArgumentException when {@code model} is not a two-tower model; when the retriever
+     *     is unknown, refuses a setting, or has no {@code path} setting while an index directory is
+     *     given; or when the directory holds an index of another item tower (naming the directory and
+     *     both fingerprints)
+     * @since 0.2.0
+     */
+    public static Recommender serve(Recommender model, Serving serving) {
+        if (!(model instanceof TwoTowerRecommender r)) {
+            throw new IllegalArgumentException("TwoTowerModels.serve needs a two-tower model (from the two-tower "
+                    + "provider or TwoTowerModels.load), got " + (model == null ? "null" : model.getClass().getName())
+                    + "; a two-stage model serves its own retrieval and its catalogue is fixed");
+        }
+        String[] retriever = retriever(serving);
+        return r.withRetriever(retriever[0], settings(retriever, serving));
+    }
+
+    /**
+     * Loads a two-tower model saved by {@link #save} and serves it as {@code serving} says, instead of
+     * through the retriever its config names: with an index directory that already holds this model's
+     * index, the index is reopened and the catalogue is neither embedded nor indexed again.
+     *
+     * @param modelDir the model directory
+     * @param serving the retriever, its settings and index directory
+     * @return the recommender; closing it closes (and commits) its index
+     * @throws ModelFormatException as {@link #load(Path)} does, and for a two-stage model directory
+     * @throws IllegalArgumentException as {@link #serve} does
+     * @throws IOException when reading fails
+     * @since 0.2.0
+     */
+    public static Recommender load(Path modelDir, Serving serving) throws IOException {
+        String[] retriever = retriever(serving);
+        Map<String, String> settings = settings(retriever, serving);
+        return TwoTowerRecommender.serve(ModelStore.load(modelDir), retriever[0], settings);
+    }
+
+    private static String[] retriever(Serving serving) {
+        Objects.requireNonNull(serving, "serving");
+        return TwoTowerModelProvider.splitRetriever(serving.retriever());
+    }
+
+    /** The retriever's settings: those in brackets, then the map's, then the index directory as {@code path}. */
+    private static Map<String, String> settings(String[] retriever, Serving serving) {
+        Map<String, String> settings = new LinkedHashMap<>(TwoTowerModelProvider.parseSettings(retriever[1]));
+        for (var e : serving.retrieverSettings().entrySet()) {
+            if (settings.put(e.getKey(), e.getValue()) != null) {
+                throw new IllegalArgumentException("Serving gives retriever setting '" + e.getKey() + "' twice, in "
+                        + serving.retriever() + " and in retrieverSettings; give it once");
+            }
+        }
+        if (serving.indexDirectory() != null) {
+            var provider = ProviderRegistry.retrievers().get(retriever[0]);
+            if (!Configs.settings(provider.defaultConfig()).containsKey(INDEX_PATH)) {
+                throw new IllegalArgumentException("Retriever '" + provider.name() + "' keeps no index on disk (it has "
+                        + "no 'path' setting), so it cannot keep its index in " + serving.indexDirectory()
+                        + "; serve with lucene-hnsw (dev.attentive:attentive-index-lucene) or without indexDirectory");
+            }
+            settings.put(INDEX_PATH, serving.indexDirectory().toString());
+        }
+        return settings;
     }
 
     /**

@@ -9,7 +9,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Concatenates the field vectors, masked ones as zeros; the weights are uniform over the present
- * fields and carry no meaning. No parameters; thread safe.
+ * fields and carry no meaning (explanations replace them by normalised contribution magnitudes, see
+ * {@code dev.attentive.model.serve.Explainer}). No parameters; thread safe.
  */
 public final class ConcatFields implements Attention {
     private final int fields;

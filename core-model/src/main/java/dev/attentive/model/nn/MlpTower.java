@@ -252,6 +252,106 @@ public final class MlpTower implements Tower {
         }
     }
 
+    /**
+     * Jacobian-vector products at one row of a forward pass: {@code products_j = J d_j}, with
+     * {@code J} the derivative of this tower's output with respect to its input at that row's input,
+     * and {@code d_j} the {@code j}-th direction. Each direction is zero except on a window of
+     * {@code width} consecutive inputs starting at input {@code at[j]}, where it holds
+     * {@code directions[offset + j * width ...]}: one field's block of a concatenated input is a
+     * window of the field's width, a dense direction a window of the whole input. The biases drop
+     * out; the activations, the layer norms and the pass's dropout masks (none in an inference pass)
+     * are linearised at the row. This is forward mode, batched over the directions: its cost is one
+     * pass per direction through the hidden layers, and does not grow with the number of vectors the
+     * products are later dotted with.
+     *
+     * <p>Allocates its scratch; safe to call concurrently, also on one pass.
+     *
+     * @param pass a forward pass made by this tower
+     * @param row the row of the pass, {@code 0 <= row < pass.batch()}
+     * @param directions the directions' windows, {@code count * width} values from {@code offset}; not modified
+     * @param offset where the first window starts in {@code directions}
+     * @param width the window width, {@code 1 <= width <= inputDim}
+     * @param at per direction, the input index where its window starts, {@code 0 <= at[j] <= inputDim - width}
+     * @param count the number of directions, at least 0
+     * @param products {@code count * outputDim} values, overwritten
+     * @throws IllegalArgumentException when the pass was made by another tower, the row is outside it,
+     *     a window does not fit the input or the arrays are too short
+     */
+    public void jacobianProducts(Pass pass, int row, float[] directions, int offset, int width, int[] at, int count,
+            float[] products) {
+        if (!(pass instanceof MlpPass p) || p.acts.length != weights.length + 1 || p.acts[0].length < (long) p.batch * in) {
+            throw new IllegalArgumentException("jacobianProducts was given a pass made by another tower; pass the Pass "
+                    + "returned by this instance's forward");
+        }
+        if (row < 0 || row >= p.batch || count < 0 || width < 1 || width > in || at.length < count || offset < 0
+                || directions.length < offset + (long) count * width || products.length < (long) count * out) {
+            throw new IllegalArgumentException("jacobianProducts: row " + row + " of a pass of " + p.batch + " rows, "
+                    + count + " directions of width " + width + " (input " + in + ") from offset " + offset + ": needs "
+                    + (offset + (long) count * width) + " direction values (got " + directions.length + "), "
+                    + count + " window starts (got " + at.length + ") and " + (long) count * out
+                    + " output values (got " + products.length + ")");
+        }
+        int layers = weights.length;
+        int fo = widths[1];
+        float[] t = new float[count * fo];
+        float[] w0 = weights[0].values();
+        for (int j = 0; j < count; j++) {
+            if (at[j] < 0 || at[j] > in - width) {
+                throw new IllegalArgumentException("jacobianProducts: direction " + j + "'s window starts at input "
+                        + at[j] + ", but a window of width " + width + " must start in [0, " + (in - width) + "]");
+            }
+            Gemm.gemmNN(1, fo, width, directions, offset + j * width, width, w0, at[j] * fo, fo, t, j * fo, fo, false);
+        }
+        for (int l = 0; l < layers - 1; l++) {
+            fo = widths[l + 1];
+            int o = row * fo;
+            if (layerNorm) {
+                // d xhat = rstd (dz - mean(dz) - xhat mean(dz xhat)), then the gain.
+                float[] gain = gains[l].values();
+                float[] xh = p.normed[l];
+                float rs = p.rstd[l][row];
+                for (int j = 0; j < count; j++) {
+                    int tj = j * fo;
+                    double mean = 0;
+                    double meanX = 0;
+                    for (int i = 0; i < fo; i++) {
+                        mean += t[tj + i];
+                        meanX += (double) t[tj + i] * xh[o + i];
+                    }
+                    mean /= fo;
+                    meanX /= fo;
+                    for (int i = 0; i < fo; i++) {
+                        t[tj + i] = (float) (rs * (t[tj + i] - mean - xh[o + i] * meanX)) * gain[i];
+                    }
+                }
+            }
+            float[] h = p.pre[l];
+            float[] mask = p.masks[l];
+            for (int i = 0; i < fo; i++) {
+                float x = h[o + i];
+                float slope;
+                if (activation == MlpTowerProvider.Activation.RELU) {
+                    slope = x > 0 ? 1f : 0f;
+                } else {
+                    float tanh = (float) Math.tanh(GELU_C * (x + 0.044715f * x * x * x));
+                    float du = GELU_C * (1 + 3 * 0.044715f * x * x);
+                    slope = 0.5f * (1 + tanh) + 0.5f * x * (1 - tanh * tanh) * du;
+                }
+                if (mask != null) {
+                    slope *= mask[o + i];
+                }
+                for (int j = 0; j < count; j++) {
+                    t[j * fo + i] *= slope;
+                }
+            }
+            int next = widths[l + 2];
+            float[] u = new float[count * next];
+            Gemm.gemmNN(count, next, fo, t, 0, fo, weights[l + 1].values(), 0, next, u, 0, next, false);
+            t = u;
+        }
+        System.arraycopy(t, 0, products, 0, count * out);
+    }
+
     /** Everything backward needs; {@code acts[0]} is the caller's input (not copied). */
     private static final class MlpPass implements Pass {
         final int batch;

@@ -136,12 +136,25 @@ public final class TwoTowerModel {
                 .create(TwoTowerModelProvider.parseSettings(config.attentionSettings()),
                         new AttentionShape(names, dim), random.nextLong());
         var towerProvider = ProviderRegistry.towers().get(config.tower());
-        Map<String, String> towerSettings = MlpTowerProvider.NAME.equals(towerProvider.name())
-                ? Map.of("widths", widths.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse(""),
-                        "activation", config.activation())
-                : Map.of();
-        Tower tower = towerProvider.create(towerSettings, attention.outputDim(), dim, random.nextLong());
+        Tower tower = towerProvider.create(towerSettings(towerProvider.name(), widths, config.activation()),
+                attention.outputDim(), dim, random.nextLong());
         return new Side(prefix, dim, fields, tables, attention, tower, historyAttention, config.historyLength());
+    }
+
+    /**
+     * The settings a side's tower plugin is created with: {@code mlp} gets the side's widths and the
+     * activation from the model config; another tower plugin its defaults.
+     *
+     * @param tower the tower provider's name
+     * @param widths the side's hidden widths
+     * @param activation the config's activation
+     * @return the settings
+     */
+    public static Map<String, String> towerSettings(String tower, List<Integer> widths, String activation) {
+        return MlpTowerProvider.NAME.equals(tower)
+                ? Map.of("widths", widths.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse(""),
+                        "activation", activation)
+                : Map.of();
     }
 
     static double gaussian(SplittableRandom random) {
@@ -333,6 +346,22 @@ public final class TwoTowerModel {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
+    }
+
+    /**
+     * The item tower's fingerprint: a SHA-256 over everything that turns an item's id and features
+     * into its vector — the dimension, the attention and tower plugins with their settings and the
+     * item side's widths and activation, the item field encoders (vocabularies in row order, hash
+     * buckets, numeric statistics and bucket edges) and every parameter of the item side (names,
+     * shapes and values). Two models with one fingerprint embed every item alike, so an index of item
+     * vectors that one built serves the other; retrained or changed towers differ. The user tower, the
+     * catalogue and the training data do not enter it. Hashes every item parameter on each call
+     * (callers keep the result; the model is read-only once trained).
+     *
+     * @return 64 hex digits
+     */
+    public String itemTowerFingerprint() {
+        return ItemTowerFingerprint.of(this);
     }
 
     // ---- encoding -------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 package dev.attentive.model.rank;
 
 import dev.attentive.api.Explanation;
+import dev.attentive.api.ItemCatalogue;
 import dev.attentive.api.ItemFilter;
 import dev.attentive.api.ItemId;
 import dev.attentive.api.Ranker;
 import dev.attentive.api.RankerBatch;
 import dev.attentive.api.Recommendation;
 import dev.attentive.api.RecommendationRequest;
+import dev.attentive.api.RecommendationResponse;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.UserId;
 import dev.attentive.api.spi.RankerShape;
@@ -154,13 +156,45 @@ public final class TwoStageRecommender implements Recommender {
 
     @Override
     public List<Recommendation> recommend(RecommendationRequest request) {
+        return respond(request).items();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The basis is {@link RecommendationResponse.Basis#KNOWN_USER} when the user is one the
+     * pipeline was trained on. An unknown or anonymous request with recent items is ranked over the
+     * recent items the catalogue holds ({@link RecommendationResponse.Basis#REQUEST_CONTEXT} when
+     * there is at least one of them or the request has features, else
+     * {@link RecommendationResponse.Basis#FALLBACK}); one without recent items gets the retrieval's
+     * answer and basis. The unknown recent items are those the trained catalogue does not hold (the
+     * ranker and the item regression know no other item), in request order.
+     *
+     * @throws IllegalArgumentException when the request names a user feature the model does not know,
+     *     or its filter names an unknown item field or compares a field of another type
+     */
+    @Override
+    public RecommendationResponse respond(RecommendationRequest request) {
+        checkFilter(request.filter());
         boolean known = request.userId() != null && sources.userItems.containsKey(request.userId());
         if (!known && request.recentItems().isEmpty()) {
-            return sources.retrieval.recommend(request);
+            return sources.retrieval.respond(request);
         }
+        List<ItemId> unknown = new ArrayList<>();
+        boolean usable = false;
+        for (ItemId id : request.recentItems()) {
+            if (sources.catalogue.index.containsKey(id)) {
+                usable = true;
+            } else {
+                unknown.add(id);
+            }
+        }
+        RecommendationResponse.Basis basis = known ? RecommendationResponse.Basis.KNOWN_USER
+                : usable || !request.userFeatures().values().isEmpty() ? RecommendationResponse.Basis.REQUEST_CONTEXT
+                        : RecommendationResponse.Basis.FALLBACK;
         Sources.Candidates c = sources.candidates(request, Math.max(candidates, request.k()), historyLength, new int[0]);
         if (c.items().length == 0) {
-            return List.of();
+            return new RecommendationResponse(List.of(), basis, unknown);
         }
         Ranker.Pass pass = ranker.forward(batch(sources.catalogue, List.of(c), historyLength), false, null);
         float[] scores = pass.scores();
@@ -172,7 +206,26 @@ public final class TwoStageRecommender implements Recommender {
                     ? Optional.of(explain(c, pass.historyWeights(), k, scores[k])) : Optional.empty();
             out.add(new Recommendation(item, scores[k], why));
         }
-        return out;
+        return new RecommendationResponse(out, basis, unknown);
+    }
+
+    /**
+     * Refused: the pipeline's catalogue is fixed at training.
+     *
+     * @throws UnsupportedOperationException always, saying why and what to serve instead
+     */
+    @Override
+    public ItemCatalogue catalogue() {
+        throw new UnsupportedOperationException("The two-stage model's catalogue cannot change yet: its ranker and "
+                + "item regression score only the " + sources.catalogue.size() + " items of the trained catalogue and "
+                + "cannot take new items. Serve the retrieval model ('two-tower') when the catalogue must change.");
+    }
+
+    /** Checks a filter against the catalogue's item schema (the retrieval's, which the trainer always makes). */
+    private void checkFilter(ItemFilter filter) {
+        if (sources.retrieval instanceof TwoTowerRecommender retrieval) {
+            filter.checkAgainst(retrieval.model.itemSchema);
+        }
     }
 
     /**
@@ -225,6 +278,7 @@ public final class TwoStageRecommender implements Recommender {
 
     @Override
     public List<Recommendation> similarItems(ItemId item, int k, ItemFilter filter) {
+        checkFilter(filter);
         return sources.retrieval.similarItems(item, k, filter);
     }
 

@@ -168,7 +168,7 @@ public class TwoTowerModelTest {
                 assertThat(sum(e.itemFieldWeights())).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
                 assertThat(sum(e.contributions())).isCloseTo(rec.score(), org.assertj.core.data.Offset.offset(1e-9));
                 assertThat(e.contributions()).extracting(dev.attentive.api.Explanation.Weight::name)
-                        .contains("userId", "taste", "history", TwoTowerRecommender.NONLINEAR);
+                        .contains("userId", "taste", "history", Explainer.NONLINEAR);
             }
         }
     }

@@ -127,6 +127,8 @@ class TwoTowerPersistenceTest {
         JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile()).get("answers");
         List<RecommendationRequest> requests = GoldenModel.requests();
         try (Recommender golden = TwoTowerModels.load(dir)) {
+            // Saved before retrieverSettings existed: the retriever gets its defaults.
+            assertThat(((TwoTowerRecommender) golden).model.config.retrieverSettings()).isEmpty();
             for (int q = 0; q < requests.size(); q++) {
                 List<Recommendation> got = golden.recommend(requests.get(q));
                 JsonNode want = expected.get(q);

@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * A model named on the command line with optional setting overrides in brackets, e.g.
- * {@code bpr[dim=32,reg=0.01]} or {@code two-tower[attention=mean]}. A value with {@code /} lists
+ * {@code bpr[dim=32,reg=0.01]} or {@code two-tower[attention=mean]}; a value may hold brackets of its
+ * own, commas included: {@code two-tower[retriever=lucene-hnsw[fanout=50,maxConn=32]]}. A value with {@code /} lists
  * alternatives that are searched as a grid on the validation split: {@code ease[lambda=100/500]}.
  *
  * @param label the spec as written, used as the model's key in results
@@ -81,7 +82,7 @@ public record ModelSpec(String label, String name, Map<String, String> settings)
             }
             String body = t.substring(open + 1, t.length() - 1).trim();
             if (!body.isEmpty()) {
-                for (String kv : body.split(",")) {
+                for (String kv : topLevelParts(body)) {
                     int eq = kv.indexOf('=');
                     if (eq <= 0) {
                         throw new IllegalArgumentException("Setting '" + kv.trim() + "' in model spec '" + text
@@ -92,6 +93,29 @@ public record ModelSpec(String label, String name, Map<String, String> settings)
             }
         }
         return new ModelSpec(t, name, settings);
+    }
+
+    /**
+     * The comma-separated parts of a spec's settings; a comma inside brackets belongs to its value, as
+     * in {@code retriever=lucene-hnsw[fanout=50,maxConn=32]}.
+     */
+    private static List<String> topLevelParts(String body) {
+        List<String> parts = new ArrayList<>();
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c == '[') {
+                depth++;
+            } else if (c == ']') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                parts.add(body.substring(start, i));
+                start = i + 1;
+            }
+        }
+        parts.add(body.substring(start));
+        return parts;
     }
 
     /**

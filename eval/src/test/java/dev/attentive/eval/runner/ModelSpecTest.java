@@ -17,4 +17,12 @@ class ModelSpecTest {
         assertThatThrownBy(() -> ModelSpec.parseList("bpr[dim=32")).hasMessageContaining("Unclosed '['");
         assertThatThrownBy(() -> ModelSpec.parseList("bpr[dim]")).hasMessageContaining("must be written key=value");
     }
+
+    @Test
+    void aValueKeepsTheCommasInsideItsOwnBrackets() {
+        var specs = ModelSpec.parseList("two-tower[retriever=lucene-hnsw[fanout=50,maxConn=32],dim=32],pop");
+        assertThat(specs).extracting(ModelSpec::name).containsExactly("two-tower", "pop");
+        assertThat(specs.get(0).settings()).containsExactly(
+                Map.entry("retriever", "lucene-hnsw[fanout=50,maxConn=32]"), Map.entry("dim", "32"));
+    }
 }

@@ -102,8 +102,8 @@ final class IndexCompatibility {
             throw new IllegalArgumentException("The lucene-hnsw index at " + location
                     + " was built for model fingerprint '" + model + "' (dimension " + dimension + ", " + similarity
                     + ") and refuses to open for model fingerprint '" + spec.modelFingerprint() + "' (dimension "
-                    + spec.dimension() + ", " + spec.similarity() + "); rebuild the index for this model, "
-                    + "or set 'path' to another directory");
+                    + spec.dimension() + ", " + spec.similarity() + "); delete the directory to build the index "
+                    + "again for this model, or set 'path' to another directory");
         }
     }
 }

@@ -61,8 +61,8 @@ class PersistenceTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("The lucene-hnsw index at " + dir + " was built for model fingerprint 'model-a' "
                         + "(dimension 16, DOT_PRODUCT) and refuses to open for model fingerprint 'model-b' "
-                        + "(dimension 16, DOT_PRODUCT); rebuild the index for this model, or set 'path' to another "
-                        + "directory");
+                        + "(dimension 16, DOT_PRODUCT); delete the directory to build the index again for this "
+                        + "model, or set 'path' to another directory");
         assertThatThrownBy(() -> TestItems.open(TestItems.config(dir.toString()),
                 new RetrieverSpec(32, Similarity.DOT_PRODUCT, "model-a")))
                 .hasMessageContaining("(dimension 16, DOT_PRODUCT) and refuses to open")
