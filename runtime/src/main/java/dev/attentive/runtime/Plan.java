@@ -9,6 +9,7 @@ import dev.attentive.api.spi.UnknownProviderException;
 import dev.attentive.eval.data.DataFormatException;
 import dev.attentive.eval.data.DatasetSpec;
 import dev.attentive.model.TwoTowerModelProvider;
+import dev.attentive.model.TwoTowerModels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -24,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A checked {@link Spec}: everything needed to build a serving recommender, validated before any
@@ -58,8 +60,8 @@ record Plan(String origin, Spec.DataChoice data, Path load, String modelName, Ma
     static final long DEFAULT_SEED = 2020;
     /** The model trained when none is named. */
     static final String DEFAULT_MODEL = "two-tower";
-    /** The models that serve their item vectors through a retriever plugin, which {@code retriever} can choose. */
-    static final List<String> RETRIEVING_MODELS = List.of("two-tower", "two-stage");
+    /** The models whose retriever {@code retriever} can choose (a two-stage model serves its own retrieval). */
+    static final List<String> RETRIEVING_MODELS = List.of("two-tower");
 
     /** The serving retriever and its settings (validated by its provider). */
     record Retrieval(String name, Map<String, String> settings) {
@@ -127,7 +129,14 @@ record Plan(String origin, Spec.DataChoice data, Path load, String modelName, Ma
             if (training && modelName != null && ProviderRegistry.models().find(modelName).isPresent()
                     && !RETRIEVING_MODELS.contains(modelName.toLowerCase(Locale.ROOT))) {
                 problems.add("'retriever' chooses how a " + String.join(" or ", RETRIEVING_MODELS) + " model serves "
-                        + "its item vectors, but model '" + modelName + "' ranks items itself; remove 'retriever'");
+                        + "its item vectors, but model '" + modelName + "' does not serve through it ("
+                        + (modelName.equalsIgnoreCase("two-stage") ? "a two-stage model serves its own retrieval: set "
+                                + "retrieval.retriever in its settings" : "it ranks items itself") + "); remove 'retriever'");
+            }
+            String format = training ? null : savedFormat(spec.load);
+            if (format != null && !format.equals(TwoTowerModels.FORMAT)) {
+                problems.add("'retriever' chooses how a two-tower model serves its item vectors, but " + spec.load
+                        + " holds a " + format + " model, which serves its own retrieval; remove 'retriever'");
             }
         } else if (!spec.retrieverSettings.isEmpty()) {
             problems.add("'retriever.settings' is given without 'retriever.name'; name the retriever, e.g. lucene-hnsw");
@@ -182,6 +191,17 @@ record Plan(String origin, Spec.DataChoice data, Path load, String modelName, Ma
             case Spec.Synthetic s -> {
                 // Its settings were checked when read; a null config already has its problem recorded.
             }
+        }
+    }
+
+    /** The format a saved model's manifest names, or null when it cannot be read (that is reported elsewhere). */
+    private static String savedFormat(Path dir) {
+        try {
+            String format = JsonMapper.builder().build().readTree(dir.resolve("model.json").toFile()).path("format")
+                    .asString("");
+            return format.isEmpty() ? null : format;
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
@@ -266,7 +286,11 @@ record Plan(String origin, Spec.DataChoice data, Path load, String modelName, Ma
                     c.historyAttentionSettings(), problems);
         }
         checkPlugin(where + "tower", ProviderRegistry.towers(), c.tower(), null, problems);
-        checkPlugin(where + "retriever", ProviderRegistry.retrievers(), c.retriever(), null, problems);
+        checkPlugin(where + "retriever", ProviderRegistry.retrievers(), c.retriever(), c.retrieverSettings(), problems);
+        if (TwoTowerModelProvider.parseSettings(c.retrieverSettings()).containsKey("path")) {
+            problems.add(where + "retriever.path: the index location is set by 'indexDirectory'; remove the path, and "
+                    + "set 'retriever' and 'indexDirectory' to keep the served index on disk");
+        }
     }
 
     private static void checkPlugin(String setting, ProviderRegistry<? extends Provider<?>> registry, String name,

@@ -130,8 +130,9 @@ class ConfigErrorsTest {
     @Test
     void aRetrieverForAModelThatRanksItselfIsRefused() {
         assertThat(messageOf(Attentive.builder().data(tiny()).model("pop").retriever("exact")))
-                .isEqualTo("Invalid Attentive config from the builder: 'retriever' chooses how a two-tower or two-stage "
-                        + "model serves its item vectors, but model 'pop' ranks items itself; remove 'retriever'");
+                .isEqualTo("Invalid Attentive config from the builder: 'retriever' chooses how a two-tower model "
+                        + "serves its item vectors, but model 'pop' does not serve through it (it ranks items itself); "
+                        + "remove 'retriever'");
     }
 
     @Test
@@ -181,6 +182,14 @@ class ConfigErrorsTest {
                 .isEqualTo("Invalid Attentive config from the builder: 'retriever.settings.path': the index location "
                         + "is set by 'indexDirectory' (each model gets its own index in it); remove 'path' and set "
                         + "'indexDirectory'");
+    }
+
+    @Test
+    void aRetrieverPathInTheModelSettingsIsRefusedToo() {
+        assertThat(messageOf(Attentive.builder().data(tiny()).model("two-tower[retriever=lucene-hnsw[path=/tmp/x]]")))
+                .isEqualTo("Invalid Attentive config from the builder: 'model.settings' of two-tower: retriever.path: "
+                        + "the index location is set by 'indexDirectory'; remove the path, and set 'retriever' and "
+                        + "'indexDirectory' to keep the served index on disk");
     }
 
     @Test

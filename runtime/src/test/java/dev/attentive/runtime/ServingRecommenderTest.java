@@ -229,6 +229,7 @@ class ServingRecommenderTest {
             served.catalogue().remove(ItemId.of("new-1"));
             served.catalogue().remove(trained);
         }
+        assertThat(listing(dir)).contains("index/1", "models/1");
         assertThat(Files.readAllLines(dir.resolve("journal.jsonl"))).containsExactly(
                 "{\"seq\":1,\"op\":\"put\",\"item\":\"new-1\",\"features\":{\"genre\":\"g1\",\"quality\":0.9,"
                         + "\"color\":\"c1\",\"tags\":[\"tag3\"],\"weight\":2.5}}",
