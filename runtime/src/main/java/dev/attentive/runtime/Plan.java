@@ -409,8 +409,8 @@ record Plan(String origin, Spec.DataChoice data, Path load, String modelName, Ma
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             if (entries.iterator().hasNext()) {
                 problems.add("'indexDirectory': " + dir + " is not empty and holds no Attentive serving state ("
-                        + ServingDirectory.STATE + " or " + ServingDirectory.JOURNAL + "); name an empty or new "
-                        + "directory");
+                        + ServingDirectory.STATE + ", " + ServingDirectory.JOURNAL + " or " + ServingDirectory.LOCK
+                        + "); name an empty or new directory");
             }
         } catch (IOException e) {
             problems.add("'indexDirectory': cannot list " + dir + ": " + e.getMessage());

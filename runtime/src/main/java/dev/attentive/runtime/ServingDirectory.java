@@ -49,7 +49,7 @@ final class ServingDirectory implements AutoCloseable {
     static final int FORMAT_VERSION = 1;
     private static final String MODELS = "models";
     private static final String INDEX = "index";
-    private static final String LOCK = "lock";
+    static final String LOCK = "lock";
     private static final System.Logger LOG = System.getLogger(ServingDirectory.class.getName());
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -78,10 +78,11 @@ final class ServingDirectory implements AutoCloseable {
      * Whether a directory holds serving state (so it may be reused although it is not empty).
      *
      * @param dir an existing directory
-     * @return true when it has {@code serving.json} or {@code journal.jsonl}
+     * @return true when it has {@code serving.json}, {@code journal.jsonl} or the {@code lock} file (a
+     *     first start that died before it wrote anything else)
      */
     static boolean isServingDirectory(Path dir) {
-        return Files.exists(dir.resolve(STATE)) || Files.exists(dir.resolve(JOURNAL));
+        return Files.exists(dir.resolve(STATE)) || Files.exists(dir.resolve(JOURNAL)) || Files.exists(dir.resolve(LOCK));
     }
 
     /**

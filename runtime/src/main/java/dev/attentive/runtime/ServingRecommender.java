@@ -142,19 +142,20 @@ public final class ServingRecommender implements Recommender {
     /** Saves a trained model as a generation (with a directory) and serves it through the retriever. */
     private static Recommender adopt(Recommender trained, ServingDirectory directory, long generation,
             Plan.Retrieval retrieval) throws IOException {
-        try {
-            Path index = null;
-            if (directory != null) {
+        Path index = null;
+        if (directory != null) {
+            try {
                 Path dir = directory.model(generation);
                 ModelWiring.save(trained, dir);
                 directory.syncModel(dir);
                 index = directory.index(generation);
+            } catch (IOException | RuntimeException e) {
+                trained.close();
+                directory.deleteGeneration(generation);
+                throw e;
             }
-            return ModelWiring.serve(trained, retrieval, index);
-        } catch (IOException | RuntimeException e) {
-            trained.close();
-            throw e;
         }
+        return ModelWiring.serve(trained, retrieval, index); // which owns (and on failure closes) trained
     }
 
     /** Replays recorded changes onto a model's catalogue. */
@@ -261,8 +262,9 @@ public final class ServingRecommender implements Recommender {
     /**
      * Replaces the model with another, bringing it to the current catalogue first (see the class
      * comment). With an index directory the model is saved there as the next generation (it must be a
-     * {@code two-tower} or {@code two-stage} model) and committed before it serves. The model is served
-     * through the configured retriever.
+     * {@code two-tower} or {@code two-stage} model) and committed before it serves. With a configured
+     * {@code retriever} it must be a {@code two-tower} model, served through that retriever (its index in
+     * the index directory when the retriever keeps one on disk).
      *
      * @param newModel the model to serve; this recommender owns it from now on (and closes it when the
      *     swap fails)

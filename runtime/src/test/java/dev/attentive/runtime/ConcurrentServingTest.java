@@ -71,6 +71,8 @@ class ConcurrentServingTest {
     @Test
     void eightReadersOneWriterTwoSwapsNoErrorNoMixNoRemovedItem() throws Exception {
         long seconds = Long.getLong("attentive.stress.seconds", 30);
+        // 0 (the default): the writer changes the catalogue as fast as it can, the harshest case for races.
+        long changesPerSecond = Long.getLong("attentive.stress.changesPerSecond", 0);
         Dataset g1 = Fixtures.prefixItems(Fixtures.small(11), "g1-");
         Recommender m2 = train(Fixtures.prefixItems(Fixtures.small(12), "g2-"));
         Recommender m3 = train(Fixtures.prefixItems(Fixtures.small(13), "g3-"));
@@ -150,8 +152,14 @@ class ConcurrentServingTest {
                 SplittableRandom random = new SplittableRandom(99);
                 List<ItemId> live = new ArrayList<>();
                 int next = 0;
+                long pause = changesPerSecond > 0 ? TimeUnit.SECONDS.toNanos(1) / changesPerSecond : 0;
+                long nextChange = System.nanoTime();
                 try {
                     while (System.nanoTime() < end) {
+                        if (pause > 0) {
+                            nextChange += pause;
+                            java.util.concurrent.locks.LockSupport.parkNanos(nextChange - System.nanoTime());
+                        }
                         int op = random.nextInt(10);
                         if (op < 4 || live.isEmpty()) {
                             ItemId id = ItemId.of("new-" + next++);
@@ -197,9 +205,10 @@ class ConcurrentServingTest {
             }
             long elapsed = System.nanoTime() - start;
             long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-            System.out.printf(Locale.ROOT, "%d readers, %d s, 2 swaps: %d requests, %.0f requests/s, latency p50 %.2f ms,"
+            System.out.printf(Locale.ROOT, "%d readers, %d s, writer %s, 2 swaps: %d requests, %.0f requests/s, latency p50 %.2f ms,"
                     + " p99 %.2f ms, max %.2f ms; catalogue: %d puts, %d updates, %d removes (%.0f changes/s)%n",
-                    READERS, seconds, requests.get(), requests.get() / (elapsed / 1e9), percentile(all, 0.50) / 1e6,
+                    READERS, seconds, changesPerSecond > 0 ? "at most " + changesPerSecond + " changes/s" : "unthrottled",
+                    requests.get(), requests.get() / (elapsed / 1e9), percentile(all, 0.50) / 1e6,
                     percentile(all, 0.99) / 1e6, all.length == 0 ? 0 : all[all.length - 1] / 1e6, puts.get(),
                     updates.get(), removes.get(), (puts.get() + updates.get() + removes.get()) / (elapsed / 1e9));
         }

@@ -198,7 +198,7 @@ class ConfigErrorsTest {
         Files.writeString(dir.resolve("notes.txt"), "mine");
         assertThat(messageOf(Attentive.builder().data(tiny()).indexDirectory(dir))).isEqualTo("Invalid Attentive config "
                 + "from the builder: 'indexDirectory': " + dir + " is not empty and holds no Attentive serving state "
-                + "(serving.json or journal.jsonl); name an empty or new directory");
+                + "(serving.json, journal.jsonl or lock); name an empty or new directory");
     }
 
     @Test

@@ -159,6 +159,18 @@ class ServingRecommenderTest {
     }
 
     @Test
+    void aFirstStartThatDiedAfterTakingTheLockStartsOver() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("serving"));
+        Files.writeString(dir.resolve("lock"), "");
+        Files.createDirectories(dir.resolve("models/.1.tmp-7"));
+        try (ServingRecommender served = Fixtures.builder(Fixtures.small(5)).indexDirectory(dir).build()) {
+            assertThat(served.generation()).isEqualTo(1);
+        }
+        assertThat(listing(dir.resolve("models"))).containsExactly("1", "1/entities.json", "1/features.json",
+                "1/model.json", "1/weights.bin");
+    }
+
+    @Test
     void oneDirectoryServesOneRecommenderAtATime() {
         Path dir = tmp.resolve("serving");
         try (ServingRecommender served = Fixtures.builder(Fixtures.small(5)).indexDirectory(dir).build()) {
