@@ -42,7 +42,7 @@ final class CliOutput {
      */
     static volatile Boolean terminalOverride;
 
-    /** Bars are cut to this width; {@code COLUMNS} overrides it when the shell exports it. */
+    /** Bars are cut to the terminal's width, this one when it cannot be found. */
     private static final int DEFAULT_WIDTH = 80;
 
     private final PrintWriter out;
@@ -59,7 +59,7 @@ final class CliOutput {
         this.err = err;
         this.verbosity = verbosity;
         this.bars = terminal && verbosity != Verbosity.QUIET;
-        this.width = width();
+        this.width = bars ? width() : DEFAULT_WIDTH;
     }
 
     /** An output for a run of a command line with these writers, drawing bars when standard error is a terminal. */
@@ -258,14 +258,38 @@ final class CliOutput {
         }
     }
 
+    /**
+     * The terminal's width: {@code COLUMNS} when the shell exports it, else what {@code stty size}
+     * says of the controlling terminal (Unix), else 80.
+     */
     private static int width() {
         String columns = System.getenv("COLUMNS");
-        try {
-            int w = columns == null ? DEFAULT_WIDTH : Integer.parseInt(columns.trim());
-            return w >= 20 ? w : DEFAULT_WIDTH;
-        } catch (NumberFormatException e) {
+        if (columns != null) {
+            try {
+                int w = Integer.parseInt(columns.trim());
+                return w >= 20 ? w : DEFAULT_WIDTH;
+            } catch (NumberFormatException e) {
+                return DEFAULT_WIDTH;
+            }
+        }
+        java.io.File tty = new java.io.File("/dev/tty");
+        if (!tty.exists()) {
             return DEFAULT_WIDTH;
         }
+        try {
+            Process stty = new ProcessBuilder("stty", "size").redirectInput(tty)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String[] size = new String(stty.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim().split("\\s+");
+            if (stty.waitFor(2, java.util.concurrent.TimeUnit.SECONDS) && stty.exitValue() == 0 && size.length == 2) {
+                int w = Integer.parseInt(size[1]);
+                return w >= 20 ? w : DEFAULT_WIDTH;
+            }
+        } catch (IOException | NumberFormatException e) {
+            // No usable terminal: the default width.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return DEFAULT_WIDTH;
     }
 
     /**

@@ -75,7 +75,7 @@ final class DemoCommand implements Callable<Integer> {
         int threads = Runtime.getRuntime().availableProcessors();
         Experiment experiment = new Experiment(new Experiment.Config("synthetic", data, Protocol.RECBOLE,
                 specs, List.of(seed), Double.NaN, 1, threads, true));
-        ExperimentProgress progress = new ExperimentProgress(log, specs.size(), true);
+        ExperimentProgress progress = new ExperimentProgress(log, specs, 1, true);
         ExperimentResult result;
         try {
             result = experiment.run(progress);

@@ -65,7 +65,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Cleaning.Result cleaned = data.load(log);
         Experiment experiment = new Experiment(new Experiment.Config(data.dataset, cleaned.data(), p, specs, seeds, data.minRating, data.kCore,
                 data.threads, !noDefaultGrids, sampled));
-        ExperimentProgress progress = new ExperimentProgress(log, specs.size() * seeds.size(), true);
+        ExperimentProgress progress = new ExperimentProgress(log, specs, seeds.size(), true);
         ExperimentResult result;
         try {
             result = experiment.run(progress);

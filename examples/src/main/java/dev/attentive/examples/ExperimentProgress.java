@@ -4,6 +4,7 @@ import dev.attentive.api.spi.EpochStats;
 import dev.attentive.eval.runner.ExperimentListener;
 import dev.attentive.eval.runner.ExperimentResult;
 import dev.attentive.eval.runner.ModelSpec;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -16,19 +17,22 @@ import java.util.Map;
 final class ExperimentProgress implements ExperimentListener {
     private final CliOutput out;
     private final int runs;
+    private final int labelWidth;
     private final boolean reportFilters;
     private int run;
     private CliOutput.Progress bar = CliOutput.Progress.NONE;
 
     /**
      * @param out where to print
-     * @param runs the number of model trainings to expect (models times seeds), for "run i of n"
+     * @param models the models of the experiment (their labels head the table's rows)
+     * @param seeds how many seeds, for "run i of n" (models times seeds)
      * @param reportFilters whether to print what the filters dropped (off where another listener
      *     already said so for the same data)
      */
-    ExperimentProgress(CliOutput out, int runs, boolean reportFilters) {
+    ExperimentProgress(CliOutput out, List<ModelSpec> models, int seeds, boolean reportFilters) {
         this.out = out;
-        this.runs = runs;
+        this.runs = models.size() * seeds;
+        this.labelWidth = ResultTables.labelWidth(models.stream().map(ModelSpec::label).toList());
         this.reportFilters = reportFilters;
     }
 
@@ -55,7 +59,7 @@ final class ExperimentProgress implements ExperimentListener {
     @Override
     public void seedStarted(long seed, int train, int valid, int test) {
         out.resultf("seed %d: train %,d, valid %,d, test %,d", seed, train, valid, test);
-        out.resultf("  %-28s %9s %9s %9s %9s %8s %8s  %s", "model", "recall@10", "ndcg@10", "mrr@10", "hit@10",
+        out.resultf("  %-" + labelWidth + "s %9s %9s %9s %9s %8s %8s  %s", "model", "recall@10", "ndcg@10", "mrr@10", "hit@10",
                 "train s", "eval s", "params");
     }
 
@@ -107,7 +111,7 @@ final class ExperimentProgress implements ExperimentListener {
         bar.close();
         bar = CliOutput.Progress.NONE;
         Map<String, Double> test = r.test();
-        out.resultf("  %-28s %9.4f %9.4f %9.4f %9.4f %8.1f %8.2f  %s%s", model.label(),
+        out.resultf("  %-" + labelWidth + "s %9.4f %9.4f %9.4f %9.4f %8.1f %8.2f  %s%s", model.label(),
                 test.get("recall@10"), test.get("ndcg@10"), test.get("mrr@10"), test.get("hit@10"),
                 r.trainSeconds(), r.evalSeconds(), r.params(),
                 gridSize > 1 ? String.format(Locale.ROOT, " (grid of %d: %.1f s)", gridSize, gridSeconds) : "");

@@ -21,6 +21,11 @@ final class ResultTables {
     private ResultTables() {
     }
 
+    /** The width of a column of model labels: the longest label, at least 28 characters. */
+    static int labelWidth(java.util.Collection<String> labels) {
+        return Math.max(28, labels.stream().mapToInt(String::length).max().orElse(0));
+    }
+
     /**
      * One line per model: the inputs its provider reports for the settings it was scored with, e.g.
      * {@code interactions only} or {@code user: age, gender; item: genre; recent items (mean, static)}.
@@ -33,8 +38,9 @@ final class ResultTables {
     static void printInputs(CliOutput out, ExperimentResult result, Dataset data,
             ProviderRegistry<ModelProvider<?>> models) {
         out.result("inputs (beside the interactions):");
+        int width = labelWidth(result.models().keySet());
         for (var e : result.models().entrySet()) {
-            out.resultf("  %-28s %s", e.getKey(), inputs(e.getKey(), e.getValue().get(0).params(), data, models));
+            out.resultf("  %-" + width + "s %s", e.getKey(), inputs(e.getKey(), e.getValue().get(0).params(), data, models));
         }
     }
 
@@ -60,13 +66,14 @@ final class ResultTables {
         if (comparisons.isEmpty()) {
             return;
         }
-        out.result("paired comparisons over users and seeds (* where the t-test and Wilcoxon p are both below "
-                + ALPHA + "; not corrected for the number of pairs):");
-        out.resultf("  %-28s %-28s %-10s %8s  %-20s %9s %10s", "a", "b", "metric", "a-b", "95% CI", "t-test p",
-                "Wilcoxon p");
+        int width = labelWidth(comparisons.stream().flatMap(c -> java.util.stream.Stream.of(c.a(), c.b())).toList());
+        out.result("paired comparisons per user and seed (* where t-test and Wilcoxon p < " + ALPHA + ", uncorrected):");
+        out.resultf("  %-" + width + "s %-" + width + "s %-10s %8s  %-20s %9s %10s", "a", "b", "metric", "a-b", "95% CI",
+                "t-test p", "Wilcoxon p");
         for (var c : comparisons) {
             boolean significant = c.pValue() < ALPHA && c.wilcoxonP() < ALPHA;
-            out.resultf("  %-28s %-28s %-10s %+8.4f  [%+.4f, %+.4f] %9.2g %10.2g%s", c.a(), c.b(), c.metric(),
+            out.resultf("  %-" + width + "s %-" + width + "s %-10s %+8.4f  [%+.4f, %+.4f] %9.2g %10.2g%s", c.a(), c.b(),
+                    c.metric(),
                     c.meanDiff(), c.ciLow(), c.ciHigh(), c.pValue(), c.wilcoxonP(), significant ? "  *" : "");
         }
     }

@@ -104,7 +104,7 @@ final class TuneCommand implements Callable<Integer> {
         Tuner tuner = new Tuner(new Tuner.Config(experiment, tuneSeeds, budget, searchSeed, overrides, !noDefaultsTrial));
         TuneProgress progress = new TuneProgress(log);
         // The search already said what the filters dropped; the test run filters the same data again.
-        ExperimentProgress testProgress = new ExperimentProgress(log, specs.size() * seeds.size(), false);
+        ExperimentProgress testProgress = new ExperimentProgress(log, specs, seeds.size(), false);
         TuneResult result;
         try {
             result = tuner.run(progress, testProgress);

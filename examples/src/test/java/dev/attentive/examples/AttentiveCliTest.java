@@ -197,7 +197,8 @@ class AttentiveCliTest {
         // One row per pair and metric, with the numbers of results.json.
         JsonNode results = JsonMapper.builder().build().readTree(Files.readString(out.resolve("results.json")));
         assertThat(results.get("comparisons")).hasSize(6);
-        assertThat(r.out()).contains("paired comparisons over users and seeds");
+        assertThat(r.out()).contains("paired comparisons per user and seed (* where t-test and Wilcoxon p < 0.05, "
+                + "uncorrected):");
         for (JsonNode c : results.get("comparisons")) {
             String row = String.format(Locale.ROOT, "  %-28s %-28s %-10s %+8.4f  [%+.4f, %+.4f]", c.get("a").asString(),
                     c.get("b").asString(), c.get("metric").asString(), c.get("mean_diff").asDouble(),
