@@ -173,6 +173,11 @@ final class CliOutput {
             }
 
             @Override
+            public void stepTo(long n) {
+                bar.stepTo(n);
+            }
+
+            @Override
             public void message(String text) {
                 bar.setExtraMessage(text);
             }
@@ -242,6 +247,14 @@ final class CliOutput {
 
         /** One step done. */
         default void step() {
+        }
+
+        /**
+         * Steps done so far, e.g. the epoch just reported (a model may report an epoch more than once).
+         *
+         * @param n the steps done
+         */
+        default void stepTo(long n) {
         }
 
         /**

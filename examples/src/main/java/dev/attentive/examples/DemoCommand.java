@@ -99,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
         try (CliOutput.Progress bar = log.progress("training " + spec.label(),
                 ExperimentProgress.epochs(Configs.settings(provider.configure(spec.settings()))), "epochs")) {
             TrainingContext context = new TrainingContext(seed, threads, r -> Double.NaN, s -> {
-                bar.step();
+                bar.stepTo(s.epoch());
                 bar.message(ExperimentProgress.describe(s));
             });
             trained = provider.train(data, spec.settings(), context);

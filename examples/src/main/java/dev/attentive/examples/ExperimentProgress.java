@@ -86,7 +86,7 @@ final class ExperimentProgress implements ExperimentListener {
 
     @Override
     public synchronized void epoch(ModelSpec model, EpochStats s) {
-        bar.step();
+        bar.stepTo(s.epoch());
         bar.message(describe(s));
     }
 

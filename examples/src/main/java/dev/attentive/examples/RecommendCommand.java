@@ -109,7 +109,7 @@ final class RecommendCommand implements Callable<Integer> {
         try (CliOutput.Progress bar = out.progress("training " + spec.label(),
                 ExperimentProgress.epochs(Configs.settings(provider.configure(spec.settings()))), "epochs")) {
             var context = new TrainingContext(seed, Runtime.getRuntime().availableProcessors(), r -> Double.NaN, s -> {
-                bar.step();
+                bar.stepTo(s.epoch());
                 bar.message(ExperimentProgress.describe(s));
             });
             trained = provider.train(data, spec.settings(), context);
