@@ -1,8 +1,10 @@
 package dev.attentive.model;
 
 import dev.attentive.api.Dataset;
+import dev.attentive.api.FieldSpec;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.spi.ConfigException;
+import dev.attentive.api.spi.ModelInputs;
 import dev.attentive.api.spi.ModelProvider;
 import dev.attentive.api.spi.Provider;
 import dev.attentive.api.spi.ProviderRegistry;
@@ -14,6 +16,7 @@ import dev.attentive.model.train.Trainer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code two-tower} model: a user tower and an item tower whose unit embeddings' dot product
@@ -334,5 +337,24 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
         } catch (UnknownProviderException e) {
             return e.getMessage();
         }
+    }
+
+    /**
+     * Every field of the data's user and item schemas (the towers embed each one), the user's recent
+     * items when {@code historyAttention} is not {@code none}, and the hour and day of week of each
+     * interaction when {@code context} is on.
+     */
+    @Override
+    public Optional<ModelInputs> inputs(Dataset data, Config config) {
+        List<String> other = new java.util.ArrayList<>();
+        if (config.hasHistory()) {
+            other.add("recent items (" + config.historyAttention() + ", " + config.historyMode().name()
+                    .toLowerCase(java.util.Locale.ROOT) + ")");
+        }
+        if (config.context()) {
+            other.add("hour and day of week of each interaction");
+        }
+        return Optional.of(new ModelInputs(data.users().schema().fields().stream().map(FieldSpec::name).toList(),
+                data.items().schema().fields().stream().map(FieldSpec::name).toList(), other));
     }
 }

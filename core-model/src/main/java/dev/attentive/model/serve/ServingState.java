@@ -22,7 +22,6 @@ final class ServingState {
     final String fingerprint;
     final float[] userEmbeddings;
     final List<Set<ItemId>> seen;
-    final String[] itemIdByRow;
     /** The trained catalogue's unit vectors, row-major; null until first needed. */
     private volatile float[] itemVectors;
 
@@ -44,10 +43,6 @@ final class ServingState {
             System.arraycopy(model.user.forward(rows, histories, false, null).embeddings, 0, userEmbeddings,
                     start * dim, b * dim);
         }
-        FieldEncoder itemIds = model.item.fields.get(0);
-        itemIdByRow = new String[itemIds.rows()];
-        itemIdByRow[0] = "?";
-        itemIds.vocabulary.forEach((id, row) -> itemIdByRow[row] = id);
         List<Set<ItemId>> seenItems = new ArrayList<>(users);
         for (int u = 0; u < users; u++) {
             Set<ItemId> s = new HashSet<>();
