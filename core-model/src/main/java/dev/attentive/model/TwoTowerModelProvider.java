@@ -314,8 +314,30 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
                 config.retrieverSettings());
         problems.check(!parseSettings(config.retrieverSettings()).containsKey(INDEX_PATH), prefix + "retriever."
                 + INDEX_PATH + ": training keeps no index on disk (each epoch's validation serves a model of its own); "
-                + "leave it out and serve the trained model with TwoTowerModels.serve(model, serving) to keep its "
-                + "index in a directory");
+                + "leave it out and keep the served index in a directory with TwoTowerModels.serve(model, serving), "
+                + "or with 'indexDirectory' in an Attentive config");
+    }
+
+    /**
+     * What {@link #train} would report about the plugins a config names, without data or training:
+     * every attention, history attention, tower and retriever plugin is found by name and its
+     * settings bound, and a retriever {@code path} is refused. For host code that checks a config
+     * before it starts work, with its other checks.
+     *
+     * @param config the config
+     * @return every problem, one line each; empty when all plugins are installed and accept their
+     *     settings
+     * @since 0.2.0
+     */
+    public static List<String> pluginProblems(Config config) {
+        var problems = new ConfigException.Problems(NAME);
+        checkPlugins(config, "", problems);
+        try {
+            problems.throwIfAny();
+            return List.of();
+        } catch (ConfigException e) {
+            return e.problems();
+        }
     }
 
     private static void configure(ConfigException.Problems problems, String setting,

@@ -2,7 +2,6 @@ package dev.attentive.runtime;
 
 import dev.attentive.api.spi.ConfigException;
 import dev.attentive.api.spi.ModelProvider;
-import dev.attentive.api.spi.Provider;
 import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.RetrieverProvider;
 import dev.attentive.api.spi.UnknownProviderException;
@@ -279,38 +278,8 @@ record Plan(String origin, Spec.DataChoice data, Path load, String modelName, Ma
      * plugin is reported with every other problem instead of when training starts.
      */
     private static void checkTwoTowerPlugins(TwoTowerModelProvider.Config c, List<String> problems) {
-        String where = "'model.settings' of two-tower: ";
-        checkPlugin(where + "attention", ProviderRegistry.attention(), c.attention(), c.attentionSettings(), problems);
-        if (c.hasHistory()) {
-            checkPlugin(where + "historyAttention", ProviderRegistry.attention(), c.historyAttention(),
-                    c.historyAttentionSettings(), problems);
-        }
-        checkPlugin(where + "tower", ProviderRegistry.towers(), c.tower(), null, problems);
-        checkPlugin(where + "retriever", ProviderRegistry.retrievers(), c.retriever(), c.retrieverSettings(), problems);
-        if (TwoTowerModelProvider.parseSettings(c.retrieverSettings()).containsKey("path")) {
-            problems.add(where + "retriever.path: the index location is set by 'indexDirectory'; remove the path, and "
-                    + "set 'retriever' and 'indexDirectory' to keep the served index on disk");
-        }
-    }
-
-    private static void checkPlugin(String setting, ProviderRegistry<? extends Provider<?>> registry, String name,
-            String settings, List<String> problems) {
-        Provider<?> provider;
-        try {
-            provider = registry.get(name);
-        } catch (UnknownProviderException e) {
-            problems.add(setting + ": " + e.getMessage());
-            return;
-        }
-        if (settings == null) {
-            return;
-        }
-        try {
-            provider.configure(TwoTowerModelProvider.parseSettings(settings));
-        } catch (ConfigException e) {
-            problems.add(setting + "Settings: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            problems.add(setting + "Settings: " + e.getMessage());
+        for (String problem : TwoTowerModelProvider.pluginProblems(c)) {
+            problems.add("'model.settings' of two-tower: " + problem);
         }
     }
 

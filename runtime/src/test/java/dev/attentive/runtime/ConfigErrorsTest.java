@@ -188,8 +188,9 @@ class ConfigErrorsTest {
     void aRetrieverPathInTheModelSettingsIsRefusedToo() {
         assertThat(messageOf(Attentive.builder().data(tiny()).model("two-tower[retriever=lucene-hnsw[path=/tmp/x]]")))
                 .isEqualTo("Invalid Attentive config from the builder: 'model.settings' of two-tower: retriever.path: "
-                        + "the index location is set by 'indexDirectory'; remove the path, and set 'retriever' and "
-                        + "'indexDirectory' to keep the served index on disk");
+                        + "training keeps no index on disk (each epoch's validation serves a model of its own); leave it "
+                        + "out and keep the served index in a directory with TwoTowerModels.serve(model, serving), or "
+                        + "with 'indexDirectory' in an Attentive config");
     }
 
     @Test
