@@ -15,6 +15,7 @@ module dev.attentive.examples {
     requires org.apache.lucene.core; // bench-index's Lucene default path peer
     requires info.picocli;
     requires org.knowm.xchart;
+    requires me.tongfei.progressbar;
     requires java.desktop;
     requires java.logging;
     requires java.management; // bench-index's per-thread CPU time

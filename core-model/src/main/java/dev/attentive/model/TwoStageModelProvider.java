@@ -1,8 +1,10 @@
 package dev.attentive.model;
 
 import dev.attentive.api.Dataset;
+import dev.attentive.api.FieldSpec;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.spi.ConfigException;
+import dev.attentive.api.spi.ModelInputs;
 import dev.attentive.api.spi.ModelProvider;
 import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.RankerProvider;
@@ -11,6 +13,7 @@ import dev.attentive.api.spi.TrainingContext;
 import dev.attentive.model.rank.TwoStageTrainer;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code two-stage} model: candidate sources, then a {@link dev.attentive.api.Ranker} plugin
@@ -197,6 +200,20 @@ public final class TwoStageModelProvider implements ModelProvider<TwoStageModelP
     public Config defaultConfig() {
         return new Config("target-attention", "", "", 100, 500, 50, 0.2, HoldoutOrder.RANDOM, List.of(4.0, 2.0, 1.0, 0.5), 20, 10, 32, 0.003, 0, 2,
                 1, 1, 1, 0, ItemInit.RANDOM, 1);
+    }
+
+    /**
+     * What its retrieval two-tower model reads (see {@link TwoTowerModelProvider#inputs}), and the
+     * user's recent items, which the ranker attends over.
+     */
+    @Override
+    public Optional<ModelInputs> inputs(Dataset data, Config config) {
+        ModelInputs retrieval = new TwoTowerModelProvider().inputs(data, TwoTowerModelProvider.parseSettings(config.retrievalSettings()))
+                .orElse(ModelInputs.INTERACTIONS_ONLY);
+        List<String> other = new java.util.ArrayList<>(retrieval.other());
+        other.add("recent items (ranker)");
+        return Optional.of(new ModelInputs(data.users().schema().fields().stream().map(FieldSpec::name).toList(),
+                data.items().schema().fields().stream().map(FieldSpec::name).toList(), other));
     }
 
     /**

@@ -1,8 +1,10 @@
 package dev.attentive.model;
 
 import dev.attentive.api.Dataset;
+import dev.attentive.api.FieldSpec;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.spi.ConfigException;
+import dev.attentive.api.spi.ModelInputs;
 import dev.attentive.api.spi.ModelProvider;
 import dev.attentive.api.spi.Provider;
 import dev.attentive.api.spi.ProviderRegistry;
@@ -14,6 +16,7 @@ import dev.attentive.model.train.Trainer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code two-tower} model: a user tower and an item tower whose unit embeddings' dot product
@@ -311,8 +314,30 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
                 config.retrieverSettings());
         problems.check(!parseSettings(config.retrieverSettings()).containsKey(INDEX_PATH), prefix + "retriever."
                 + INDEX_PATH + ": training keeps no index on disk (each epoch's validation serves a model of its own); "
-                + "leave it out and serve the trained model with TwoTowerModels.serve(model, serving) to keep its "
-                + "index in a directory");
+                + "leave it out and keep the served index in a directory with TwoTowerModels.serve(model, serving), "
+                + "or with 'indexDirectory' in an Attentive config");
+    }
+
+    /**
+     * What {@link #train} would report about the plugins a config names, without data or training:
+     * every attention, history attention, tower and retriever plugin is found by name and its
+     * settings bound, and a retriever {@code path} is refused. For host code that checks a config
+     * before it starts work, with its other checks.
+     *
+     * @param config the config
+     * @return every problem, one line each; empty when all plugins are installed and accept their
+     *     settings
+     * @since 0.2.0
+     */
+    public static List<String> pluginProblems(Config config) {
+        var problems = new ConfigException.Problems(NAME);
+        checkPlugins(config, "", problems);
+        try {
+            problems.throwIfAny();
+            return List.of();
+        } catch (ConfigException e) {
+            return e.problems();
+        }
     }
 
     private static void configure(ConfigException.Problems problems, String setting,
@@ -334,5 +359,24 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
         } catch (UnknownProviderException e) {
             return e.getMessage();
         }
+    }
+
+    /**
+     * Every field of the data's user and item schemas (the towers embed each one), the user's recent
+     * items when {@code historyAttention} is not {@code none}, and the hour and day of week of each
+     * interaction when {@code context} is on.
+     */
+    @Override
+    public Optional<ModelInputs> inputs(Dataset data, Config config) {
+        List<String> other = new java.util.ArrayList<>();
+        if (config.hasHistory()) {
+            other.add("recent items (" + config.historyAttention() + ", " + config.historyMode().name()
+                    .toLowerCase(java.util.Locale.ROOT) + ")");
+        }
+        if (config.context()) {
+            other.add("hour and day of week of each interaction");
+        }
+        return Optional.of(new ModelInputs(data.users().schema().fields().stream().map(FieldSpec::name).toList(),
+                data.items().schema().fields().stream().map(FieldSpec::name).toList(), other));
     }
 }

@@ -135,8 +135,9 @@ class RetrieverSettingsTest {
                         p -> assertThat(p).startsWith("retrieval.retrieverSettings: Invalid config for test-recording: "
                                 + "unknown setting 'path'"),
                         p -> assertThat(p).isEqualTo("retrieval.retriever.path: training keeps no index on disk (each "
-                                + "epoch's validation serves a model of its own); leave it out and serve the trained "
-                                + "model with TwoTowerModels.serve(model, serving) to keep its index in a directory")));
+                                + "epoch's validation serves a model of its own); leave it out and keep the served index in "
+                                + "a directory with TwoTowerModels.serve(model, serving), or with 'indexDirectory' in an "
+                                + "Attentive config")));
         assertThat(epochs).isEmpty();
     }
 }

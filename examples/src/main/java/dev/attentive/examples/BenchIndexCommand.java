@@ -4,6 +4,7 @@ import dev.attentive.api.Recommender;
 import dev.attentive.examples.bench.IndexBenchmark;
 import dev.attentive.index.lucene.LuceneHnswRetrieverProvider;
 import dev.attentive.model.TwoTowerModels;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code bench-index}: the lucene-hnsw retriever against exact search, in the same run, on clustered
@@ -20,6 +22,9 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-index", mixinStandardHelpOptions = true,
         description = "Benchmark lucene-hnsw against exact search: recall@10, single-thread QPS, p50/p99, build time, size.")
 final class BenchIndexCommand implements Callable<Integer> {
+    @ParentCommand
+    AttentiveCli root;
+
     private static final IndexBenchmark.Options DEFAULTS = IndexBenchmark.Options.of(100_000, 64, 1_000);
 
     @Option(names = "--items", defaultValue = "100000", description = "Catalogue size (default ${DEFAULT-VALUE})")
@@ -88,6 +93,7 @@ final class BenchIndexCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CliOutput out = root.output();
         LuceneHnswRetrieverProvider.Quantization q;
         try {
             q = LuceneHnswRetrieverProvider.Quantization.valueOf(quantization.toUpperCase(java.util.Locale.ROOT));
@@ -106,7 +112,7 @@ final class BenchIndexCommand implements Callable<Integer> {
             queries = Math.min(queries, e.users().size());
             itemVectors = rows(e.itemVectors(), items, dim);
             queryVectors = rows(e.userVectors(), queries, dim);
-            System.out.printf("model %s: %d item embeddings, %d user embeddings as queries, dimension %d%n",
+            out.infof("model %s: %d item embeddings, %d user embeddings as queries, dimension %d",
                     model, items, queries, dim);
         }
         IndexBenchmark.Options options = new IndexBenchmark.Options(items, dim, queries, k, selectivity, q,
@@ -116,11 +122,17 @@ final class BenchIndexCommand implements Callable<Integer> {
                 bulkGraphBuild != null ? bulkGraphBuild : DEFAULTS.bulkGraphBuild(),
                 localityOrder != null ? localityOrder : DEFAULTS.localityOrder(), indexThreads,
                 mergeThreads != null ? mergeThreads : indexThreads, seed, workDir != null ? workDir : DEFAULTS.workDir());
-        IndexBenchmark.Result result = model != null
-                ? IndexBenchmark.run(options, itemVectors, queryVectors, System.out)
-                : IndexBenchmark.run(options, System.out);
+        IndexBenchmark.Result result;
+        // One call builds the index and sweeps the fanouts: the bar shows elapsed time only.
+        CliOutput.Progress bar = out.progress("bench-index: " + items + " items, build and queries", -1, "");
+        try (PrintStream log = out.infoStream()) {
+            result = model != null ? IndexBenchmark.run(options, itemVectors, queryVectors, log)
+                    : IndexBenchmark.run(options, log);
+        } finally {
+            bar.close();
+        }
         String text = IndexBenchmark.toJson(result);
-        System.out.println(text);
+        out.result(text);
         if (json != null) {
             Path tmp = json.resolveSibling(json.getFileName() + ".tmp");
             Files.writeString(tmp, text + "\n", StandardCharsets.UTF_8);

@@ -4,7 +4,6 @@ import dev.attentive.eval.data.Cleaning;
 import dev.attentive.eval.data.CleaningPolicy;
 import dev.attentive.eval.runner.Datasets;
 import dev.attentive.eval.runner.Protocol;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -46,11 +45,11 @@ final class DataOptions {
         }
     }
 
-    /** Loads the dataset, applies the cleaning policy and prints its report to {@code log}. */
-    Cleaning.Result load(PrintStream log) {
+    /** Loads the dataset, applies the cleaning policy and prints its report as narration. */
+    Cleaning.Result load(CliOutput log) {
         CleaningPolicy policy = CleaningPolicy.parse(clean);
         Cleaning.Result cleaned = Cleaning.apply(Datasets.load(dataset, dataDir), policy);
-        cleaned.report().lines().forEach(log::println);
+        cleaned.report().lines().forEach(log::info);
         return cleaned;
     }
 }

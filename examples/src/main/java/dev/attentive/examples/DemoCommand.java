@@ -11,6 +11,7 @@ import dev.attentive.api.Recommendation;
 import dev.attentive.api.RecommendationRequest;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.UserId;
+import dev.attentive.api.spi.Configs;
 import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.TrainingContext;
 import dev.attentive.eval.data.SyntheticData;
@@ -19,7 +20,6 @@ import dev.attentive.eval.runner.ExperimentResult;
 import dev.attentive.eval.runner.ModelSpec;
 import dev.attentive.eval.runner.Protocol;
 import dev.attentive.examples.report.ExperimentReports;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * The demo: on embedded synthetic data with planted structure, evaluates the two-tower model with
@@ -38,6 +39,9 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Train, evaluate and serve the two-tower model on embedded synthetic data (no network).")
 final class DemoCommand implements Callable<Integer> {
+    @ParentCommand
+    AttentiveCli root;
+
     @Option(names = "--seed", defaultValue = "2020", description = "Seed of the data, split and training (default 2020)")
     long seed;
 
@@ -54,63 +58,82 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream log = System.out;
+        CliOutput log = root.output();
+        List<ModelSpec> specs = ModelSpec.parseList(models);
+        ModelSpec serving = ModelSpec.parse(serveModel);
+        // Every model is resolved before any data is made or trained on.
+        Experiment.checkModels(specs, true, ProviderRegistry.models());
+        Experiment.checkModels(List.of(serving), false, ProviderRegistry.models());
         SyntheticData synthetic = new SyntheticData(SyntheticData.Config.defaults());
         Dataset data = synthetic.generate(seed);
-        log.printf("Synthetic data: %,d interactions of %d users with %d items (seed %d).%n",
+        log.infof("Synthetic data: %,d interactions of %d users with %d items (seed %d).",
                 data.interactions().size(), data.users().rows().size(), data.items().rows().size(), seed);
-        log.printf("Planted: user fields %s and item fields %s drive preferences; %s and %s are noise.%n%n",
+        log.infof("Planted: user fields %s and item fields %s drive preferences; %s and %s are noise.%n",
                 synthetic.informativeUserFields(), synthetic.informativeItemFields(),
                 synthetic.noiseUserFields(), synthetic.noiseItemFields());
 
         int threads = Runtime.getRuntime().availableProcessors();
         Experiment experiment = new Experiment(new Experiment.Config("synthetic", data, Protocol.RECBOLE,
-                ModelSpec.parseList(models), List.of(seed), Double.NaN, 1, threads, true));
-        experiment.validateModels();
-        ExperimentResult result = experiment.run(new ExperimentProgress(log));
+                specs, List.of(seed), Double.NaN, 1, threads, true));
+        ExperimentProgress progress = new ExperimentProgress(log, specs, 1, true);
+        ExperimentResult result;
+        try {
+            result = experiment.run(progress);
+        } finally {
+            progress.close();
+        }
+        ResultTables.printInputs(log, result, data, ProviderRegistry.models());
+        ResultTables.printSignificance(log, result.comparisons());
         ExperimentReports.write(result, out);
-        log.printf("%nWrote %s, report.md and report.html%n%n", out.resolve("results.json"));
+        log.infof("%nWrote %s, report.md and report.html%n", out.resolve("results.json"));
 
-        serve(data, log, threads);
+        serve(data, serving, log, threads);
         return 0;
     }
 
-    private void serve(Dataset data, PrintStream log, int threads) {
-        ModelSpec spec = ModelSpec.parse(serveModel);
-        log.printf("Training %s on all %,d interactions and indexing its item embeddings...%n",
+    private void serve(Dataset data, ModelSpec spec, CliOutput log, int threads) {
+        log.infof("Training %s on all %,d interactions and indexing its item embeddings...",
                 spec.label(), data.interactions().size());
         var provider = ProviderRegistry.models().get(spec.name());
-        TrainingContext context = new TrainingContext(seed, threads, r -> Double.NaN, s -> { });
-        try (Recommender recommender = provider.train(data, spec.settings(), context)) {
+        Recommender trained;
+        try (CliOutput.Progress bar = log.progress("training " + spec.label(),
+                ExperimentProgress.epochs(Configs.settings(provider.configure(spec.settings()))), "epochs")) {
+            TrainingContext context = new TrainingContext(seed, threads, r -> Double.NaN, s -> {
+                bar.stepTo(s.epoch());
+                bar.message(ExperimentProgress.describe(s));
+            });
+            trained = provider.train(data, spec.settings(), context);
+        }
+        try (Recommender recommender = trained) {
             UserId user = data.interactions().get(0).user();
             List<ItemId> recent = data.interactions().stream()
                     .filter(i -> i.user().equals(user))
                     .sorted(Comparator.comparingLong(Interaction::timestamp).reversed())
                     .map(Interaction::item).limit(5).toList();
-            log.printf("%nUser %s %s, recently %s%n", user, show(data.users().get(user)), recent);
+            log.resultf("%nUser %s %s, recently %s", user, show(data.users().get(user)), recent);
             print(log, recommender.recommend(RecommendationRequest.forUser(user).k(5).explain(true).build()), data);
 
             Features features = data.users().get(user);
-            log.printf("%nAn anonymous visitor with the same features and recent items:%n");
+            log.resultf("%nAn anonymous visitor with the same features and recent items:");
             print(log, recommender.recommend(RecommendationRequest.builder().features(features).recentItems(recent)
                     .k(5).excludeSeen(false).exclude(java.util.Set.copyOf(recent)).build()), data);
 
             String genre = data.items().get(recent.get(0)).get("genre").map(v -> ((FeatureValue.Categorical) v).value())
                     .orElse("?");
-            log.printf("%nThe same user, only genre %s and quality above 0.5 (filter applied inside the index):%n", genre);
+            log.resultf("%nThe same user, only genre %s and quality above 0.5 (filter applied inside the index):", genre);
             print(log, recommender.recommend(RecommendationRequest.forUser(user).k(5)
                     .filter(ItemFilter.and(ItemFilter.equalTo("genre", genre), ItemFilter.range("quality", 0.5, 1e9)))
                     .build()), data);
 
-            log.printf("%nItems similar to %s %s:%n", recent.get(0), show(data.items().get(recent.get(0))));
+            log.resultf("%nItems similar to %s %s:", recent.get(0), show(data.items().get(recent.get(0))));
             print(log, recommender.similarItems(recent.get(0), 5, ItemFilter.all()), data);
         }
     }
 
-    private static void print(PrintStream log, List<Recommendation> recommendations, Dataset data) {
+    private static void print(CliOutput log, List<Recommendation> recommendations, Dataset data) {
         for (Recommendation r : recommendations) {
-            log.printf("  %-8s %7.4f  %s%n", r.item(), r.score(), show(data.items().get(r.item())));
-            r.explanation().ifPresent(e -> log.printf("           %s%n", describe(e)));
+            log.resultf("  %-8s %7.4f  %s", r.item(), r.score(), show(data.items().get(r.item())));
+            r.explanation().ifPresent(e -> log.resultf("           %s", describe(e)));
         }
     }
 
@@ -139,7 +162,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static String top(List<Explanation.Weight> weights) {
-        return weights.stream().limit(3).map(w -> String.format("%s %.2f", w.name(), w.value()))
+        return weights.stream().limit(3).map(w -> String.format(java.util.Locale.ROOT, "%s %.2f", w.name(), w.value()))
                 .collect(Collectors.joining(", "));
     }
 }

@@ -1,5 +1,6 @@
 package dev.attentive.examples;
 
+import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.eval.data.Cleaning;
 import dev.attentive.eval.runner.Datasets;
 import dev.attentive.eval.runner.Experiment;
@@ -7,7 +8,8 @@ import dev.attentive.eval.runner.ExperimentResult;
 import dev.attentive.eval.runner.ModelSpec;
 import dev.attentive.eval.runner.Protocol;
 import dev.attentive.examples.report.ExperimentReports;
-import java.io.PrintStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,19 +18,24 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code evaluate}: trains and scores models on a dataset under a protocol and writes
  * {@code results.json}, {@code cleaning.json}, {@code report.md} and {@code report.html} (with PNG
- * plots) to {@code --out}, printing progress as it goes.
+ * plots) to {@code --out}. It prints each seed's table as models are scored, then the inputs each
+ * model read and the paired significance tests; what a protocol filter dropped and a progress bar per
+ * model training go with it unless {@code --quiet}. Model names and settings are checked before the
+ * data is loaded.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Train and score models with full-catalogue ranking; write results.json and reports.")
 final class EvaluateCommand implements Callable<Integer> {
+    @ParentCommand
+    AttentiveCli root;
+
     @Mixin
     DataOptions data;
-
-
 
     @Option(names = "--models", required = true, description = "Comma-separated specs, e.g. pop,ease,bpr[dim=32]; "
             + "a value a/b/c is a grid searched on validation")
@@ -41,9 +48,6 @@ final class EvaluateCommand implements Callable<Integer> {
     Path out;
 
 
-
-
-
     @Option(names = "--sampled", defaultValue = "0", description = "Opt-in sampled ranking: rank each user's targets among "
             + "N negatives fixed by seed once per user (default 0: full-catalogue ranking)")
     int sampled;
@@ -52,19 +56,32 @@ final class EvaluateCommand implements Callable<Integer> {
     boolean noDefaultGrids;
 
     @Override
-    public Integer call() throws Exception {
-        PrintStream log = System.out;
+    public Integer call() {
+        CliOutput log = root.output();
         Protocol p = data.protocol();
         List<ModelSpec> specs = ModelSpec.parseList(models);
+        // Every model and setting is resolved before the data loads, so a typo fails in a second.
+        Experiment.checkModels(specs, !noDefaultGrids, ProviderRegistry.models());
         Cleaning.Result cleaned = data.load(log);
         Experiment experiment = new Experiment(new Experiment.Config(data.dataset, cleaned.data(), p, specs, seeds, data.minRating, data.kCore,
                 data.threads, !noDefaultGrids, sampled));
-        experiment.validateModels();
-        ExperimentResult result = experiment.run(new ExperimentProgress(log));
+        ExperimentProgress progress = new ExperimentProgress(log, specs, seeds.size(), true);
+        ExperimentResult result;
+        try {
+            result = experiment.run(progress);
+        } finally {
+            progress.close();
+        }
+        ResultTables.printInputs(log, result, cleaned.data(), ProviderRegistry.models());
+        ResultTables.printSignificance(log, result.comparisons());
         Path folder = out != null ? out : Path.of("results", Datasets.folderName(data.dataset));
         ExperimentReports.write(result, folder);
-        Files.writeString(folder.resolve("cleaning.json"), cleaned.report().toJson());
-        log.println("Wrote " + folder.resolve("results.json") + ", cleaning.json, report.md and report.html");
+        try {
+            Files.writeString(folder.resolve("cleaning.json"), cleaned.report().toJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + folder.resolve("cleaning.json"), e);
+        }
+        log.info("Wrote " + folder.resolve("results.json") + ", cleaning.json, report.md and report.html");
         return 0;
     }
 }

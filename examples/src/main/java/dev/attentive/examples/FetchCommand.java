@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code fetch}: downloads a MovieLens release from GroupLens into {@code --data-dir}, verifies the
@@ -15,6 +16,9 @@ import picocli.CommandLine.Option;
 @Command(name = "fetch", mixinStandardHelpOptions = true,
         description = "Download a MovieLens release (ml-100k, ml-1m, ml-latest-small, ml-20m, ml-25m), verify its checksum, unzip it.")
 final class FetchCommand implements Callable<Integer> {
+    @ParentCommand
+    AttentiveCli root;
+
     @Option(names = "--dataset", required = true, description = "ml-100k, ml-1m, ml-latest-small, ml-20m or ml-25m")
     String dataset;
 
@@ -35,9 +39,16 @@ final class FetchCommand implements Callable<Integer> {
             String env = System.getenv("ATTENTIVE_DATA_DIR");
             target = env == null || env.isBlank() ? Path.of("data") : Path.of(env);
         }
-        System.out.println("Fetching " + baseUrl.resolve(dataset + ".zip") + " into " + target);
-        Path folder = new MovieLensFetcher(baseUrl).fetch(dataset, target, force);
-        System.out.println("Done: " + folder + " (MD5 verified against " + baseUrl.resolve(dataset + ".zip.md5") + ")");
+        CliOutput out = root.output();
+        out.info("Fetching " + baseUrl.resolve(dataset + ".zip") + " into " + target);
+        Path folder;
+        CliOutput.Progress bar = out.progress("fetching " + dataset, -1, "");
+        try {
+            folder = new MovieLensFetcher(baseUrl).fetch(dataset, target, force);
+        } finally {
+            bar.close();
+        }
+        out.result("Done: " + folder + " (MD5 verified against " + baseUrl.resolve(dataset + ".zip.md5") + ")");
         return 0;
     }
 }

@@ -6,11 +6,11 @@ import dev.attentive.eval.data.CleaningPolicy;
 import dev.attentive.eval.profile.DatasetProfile;
 import dev.attentive.eval.runner.Datasets;
 import dev.attentive.examples.report.ProfileReports;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code profile}: loads and cleans a dataset, prints its profile (counts, sparsity, popularity long
@@ -21,6 +21,9 @@ import picocli.CommandLine.Option;
 @Command(name = "profile", mixinStandardHelpOptions = true,
         description = "Profile a dataset: counts, sparsity, long tail, activity, ratings, time, features; with plots.")
 final class ProfileCommand implements Callable<Integer> {
+    @ParentCommand
+    AttentiveCli root;
+
     @Option(names = "--dataset", required = true, description = "ml-100k, ml-1m, ml-latest-small, synthetic or spec:FILE")
     String dataset;
 
@@ -36,15 +39,15 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream log = System.out;
+        CliOutput log = root.output();
         CleaningPolicy policy = CleaningPolicy.parse(clean);
         Dataset raw = Datasets.load(dataset, dataDir);
         Cleaning.Result cleaned = Cleaning.apply(raw, policy);
         DatasetProfile profile = DatasetProfile.of(cleaned.data());
-        log.print(ProfileReports.markdown(profile, cleaned.report()));
+        ProfileReports.markdown(profile, cleaned.report()).lines().forEach(log::result);
         Path folder = out != null ? out : Path.of("results", Datasets.folderName(dataset) + "-profile");
         ProfileReports.write(profile, cleaned.report(), folder);
-        log.println("Wrote " + folder.resolve("profile.json") + ", profile.md and profile.html");
+        log.info("Wrote " + folder.resolve("profile.json") + ", profile.md and profile.html");
         return 0;
     }
 }

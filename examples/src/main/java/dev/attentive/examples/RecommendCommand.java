@@ -8,21 +8,22 @@ import dev.attentive.api.Recommendation;
 import dev.attentive.api.RecommendationRequest;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.UserId;
+import dev.attentive.api.spi.Configs;
 import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.TrainingContext;
 import dev.attentive.eval.runner.Datasets;
+import dev.attentive.eval.runner.Experiment;
 import dev.attentive.eval.runner.ModelSpec;
 import dev.attentive.eval.split.Filters;
 import dev.attentive.model.TwoTowerModels;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * Trains a model on a dataset and prints recommendations for one user, optionally with the
@@ -31,6 +32,9 @@ import picocli.CommandLine.Option;
 @Command(name = "recommend", mixinStandardHelpOptions = true,
         description = "Train a model on a dataset and recommend for one user, optionally explained.")
 final class RecommendCommand implements Callable<Integer> {
+    @ParentCommand
+    AttentiveCli root;
+
     @Option(names = "--dataset", defaultValue = "synthetic", description = "ml-100k, ml-1m, ml-latest-small or synthetic (default)")
     String dataset;
 
@@ -60,10 +64,16 @@ final class RecommendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintStream out = System.out;
+        CliOutput out = root.output();
+        ModelSpec spec = ModelSpec.parse(model);
+        if (load == null) {
+            // The model is resolved before the data loads, so a typo fails in a second.
+            Experiment.checkModels(List.of(spec), false, ProviderRegistry.models());
+        }
         Dataset loaded = Datasets.load(dataset, dataDir);
         Dataset data = loaded.interactions().stream().anyMatch(i -> i.weight() != 1f)
                 ? Filters.ratingAtLeast(loaded, 3) : loaded;
+        ExperimentProgress.printFilter(out, "min rating 3", loaded.interactions().size(), data.interactions().size());
         UserId id = UserId.of(user);
         List<Interaction> history = data.interactions().stream().filter(i -> i.user().equals(id))
                 .sorted(Comparator.comparingLong(Interaction::timestamp).reversed()).toList();
@@ -71,35 +81,42 @@ final class RecommendCommand implements Callable<Integer> {
             throw new IllegalArgumentException("User '" + user + "' has no interactions in " + dataset
                     + " (after keeping ratings >= 3); pass a user id that occurs in the data");
         }
-        try (Recommender recommender = trainOrLoad(data, out)) {
-            out.printf("%nUser %s: %s%n", user, DemoCommand.show(data.users().get(id)));
-            out.printf("Recently: %s%n", history.stream().limit(5)
+        try (Recommender recommender = trainOrLoad(data, spec, out)) {
+            out.resultf("%nUser %s: %s", user, DemoCommand.show(data.users().get(id)));
+            out.resultf("Recently: %s", history.stream().limit(5)
                     .map(i -> i.item() + " (" + title(data, i.item()) + ")").toList());
             List<Recommendation> recommendations = recommender.recommend(
                     RecommendationRequest.forUser(id).k(k).explain(explain).build());
             int rank = 1;
             for (Recommendation r : recommendations) {
-                out.printf(Locale.ROOT, "%2d. %-6s %7.4f  %s%n", rank++, r.item(), r.score(), title(data, r.item()));
+                out.resultf("%2d. %-6s %7.4f  %s", rank++, r.item(), r.score(), title(data, r.item()));
                 if (explain) {
-                    r.explanation().ifPresent(e -> print(out, e, data));
+                    r.explanation().ifPresent(e -> print(out, e));
                 }
             }
         }
         return 0;
     }
 
-    private Recommender trainOrLoad(Dataset data, PrintStream out) throws IOException {
+    private Recommender trainOrLoad(Dataset data, ModelSpec spec, CliOutput out) throws IOException {
         if (load != null) {
-            out.printf("Loading the model saved in %s...%n", load);
+            out.infof("Loading the model saved in %s...", load);
             return TwoTowerModels.load(load);
         }
-        ModelSpec spec = ModelSpec.parse(model);
-        out.printf(Locale.ROOT, "Training %s on %s (%,d interactions)...%n", spec.label(), dataset, data.interactions().size());
-        var context = new TrainingContext(seed, Runtime.getRuntime().availableProcessors(), r -> Double.NaN, s -> { });
-        Recommender trained = ProviderRegistry.models().get(spec.name()).train(data, spec.settings(), context);
+        out.infof("Training %s on %s (%,d interactions)...", spec.label(), dataset, data.interactions().size());
+        var provider = ProviderRegistry.models().get(spec.name());
+        Recommender trained;
+        try (CliOutput.Progress bar = out.progress("training " + spec.label(),
+                ExperimentProgress.epochs(Configs.settings(provider.configure(spec.settings()))), "epochs")) {
+            var context = new TrainingContext(seed, Runtime.getRuntime().availableProcessors(), r -> Double.NaN, s -> {
+                bar.stepTo(s.epoch());
+                bar.message(ExperimentProgress.describe(s));
+            });
+            trained = provider.train(data, spec.settings(), context);
+        }
         if (save != null) {
             TwoTowerModels.save(trained, save);
-            out.printf("Saved the model to %s%n", save);
+            out.infof("Saved the model to %s", save);
         }
         return trained;
     }
@@ -108,14 +125,14 @@ final class RecommendCommand implements Callable<Integer> {
         return DemoCommand.show(data.items().get(item));
     }
 
-    private static void print(PrintStream out, Explanation e, Dataset data) {
-        out.printf("      user fields: %s%n", weights(e.userFieldWeights(), 6));
+    private static void print(CliOutput out, Explanation e) {
+        out.resultf("      user fields: %s", weights(e.userFieldWeights(), 6));
         if (!e.historyItems().isEmpty()) {
-            out.printf("      because of:  %s%n", weights(e.historyItems(), 3));
+            out.resultf("      because of:  %s", weights(e.historyItems(), 3));
         }
-        out.printf("      item fields: %s%n", weights(e.itemFieldWeights(), 6));
+        out.resultf("      item fields: %s", weights(e.itemFieldWeights(), 6));
         double sum = e.contributions().stream().mapToDouble(Explanation.Weight::value).sum();
-        out.printf(Locale.ROOT, "      score = %s = %.4f%n", weights(e.contributions(), 8), sum);
+        out.resultf("      score = %s = %.4f", weights(e.contributions(), 8), sum);
     }
 
     private static String weights(List<Explanation.Weight> weights, int limit) {
@@ -124,7 +141,7 @@ final class RecommendCommand implements Callable<Integer> {
             if (!sb.isEmpty()) {
                 sb.append(", ");
             }
-            sb.append(String.format(Locale.ROOT, "%s %.3f", w.name(), w.value()));
+            sb.append(String.format(java.util.Locale.ROOT, "%s %.3f", w.name(), w.value()));
         }
         return sb.toString();
     }

@@ -1,5 +1,6 @@
 package dev.attentive.examples;
 
+import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.eval.data.Cleaning;
 import dev.attentive.eval.runner.Datasets;
 import dev.attentive.eval.runner.Experiment;
@@ -10,7 +11,8 @@ import dev.attentive.eval.tune.SearchSpace;
 import dev.attentive.eval.tune.TuneResult;
 import dev.attentive.eval.tune.Tuner;
 import dev.attentive.examples.report.TuneReports;
-import java.io.PrintStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code tune}: searches each model's settings at random under one budget, chooses on validation
@@ -33,10 +36,11 @@ import picocli.CommandLine.Option;
         description = "Random search of every model's settings under one budget, chosen on validation NDCG@10; "
                 + "then score the chosen settings on test like evaluate.")
 final class TuneCommand implements Callable<Integer> {
+    @ParentCommand
+    AttentiveCli root;
+
     @Mixin
     DataOptions data;
-
-
 
     @Option(names = "--models", required = true, description = "Comma-separated specs, e.g. two-tower,ease,itemknn,bpr; "
             + "a setting given in brackets is fixed for every trial, a value a/b/c is searched as a choice")
@@ -74,13 +78,9 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output folder (default: results/<dataset>-tune)")
     Path out;
 
-
-
-
-
     @Override
-    public Integer call() throws Exception {
-        PrintStream log = System.out;
+    public Integer call() {
+        CliOutput log = root.output();
         Protocol p = data.protocol();
         List<ModelSpec> specs = ModelSpec.parseList(models);
         Map<String, Map<String, String>> overrides = spaceFile != null
@@ -96,16 +96,32 @@ final class TuneCommand implements Callable<Integer> {
                     .put(param.substring(dot + 1, eq).trim(), param.substring(eq + 1).trim());
         }
         Budget budget = new Budget(trials, seconds);
+        // Every model and search space entry is resolved before the data loads.
+        Tuner.check(specs, overrides, ProviderRegistry.models());
         Cleaning.Result cleaned = data.load(log);
         Experiment.Config experiment = new Experiment.Config(data.dataset, cleaned.data(), p, specs, seeds, data.minRating, data.kCore,
                 data.threads, false);
         Tuner tuner = new Tuner(new Tuner.Config(experiment, tuneSeeds, budget, searchSeed, overrides, !noDefaultsTrial));
-        tuner.validate();
-        TuneResult result = tuner.run(new TuneProgress(log), new ExperimentProgress(log));
+        TuneProgress progress = new TuneProgress(log);
+        // The search already said what the filters dropped; the test run filters the same data again.
+        ExperimentProgress testProgress = new ExperimentProgress(log, specs, seeds.size(), false);
+        TuneResult result;
+        try {
+            result = tuner.run(progress, testProgress);
+        } finally {
+            progress.close();
+            testProgress.close();
+        }
+        ResultTables.printInputs(log, result.test(), cleaned.data(), ProviderRegistry.models());
+        ResultTables.printSignificance(log, result.test().comparisons());
         Path folder = out != null ? out : Path.of("results", Datasets.folderName(data.dataset) + "-tune");
         TuneReports.write(result, folder);
-        Files.writeString(folder.resolve("cleaning.json"), cleaned.report().toJson());
-        log.println("Wrote " + folder.resolve("results.json") + ", cleaning.json, report.md and report.html");
+        try {
+            Files.writeString(folder.resolve("cleaning.json"), cleaned.report().toJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + folder.resolve("cleaning.json"), e);
+        }
+        log.info("Wrote " + folder.resolve("results.json") + ", cleaning.json, report.md and report.html");
         return 0;
     }
 }

@@ -65,7 +65,7 @@ class EvaluateCommandTest {
         } finally {
             System.setErr(old);
         }
-        assertThat(status).isEqualTo(1);
+        assertThat(status).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown model 'nope' (available: bpr, ease, fm, itemknn, pop, random")
                 .contains("bpr[colour=red]: unknown setting 'colour' (valid: dim,");
         assertThat(out.resolve("results.json")).doesNotExist();

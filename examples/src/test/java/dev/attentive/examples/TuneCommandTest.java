@@ -91,14 +91,14 @@ class TuneCommandTest {
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         int status = run(stdout, stderr, "tune", "--dataset", "synthetic", "--models", "ease,nope", "--param",
                 "ease.lambda=loguniform(0,10)", "--out", out.toString());
-        assertThat(status).isEqualTo(1);
+        assertThat(status).isEqualTo(2);
         assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("error: Cannot tune the models: ")
                 .contains("Bad search space for ease: lambda=loguniform(0,10): loguniform needs low > 0")
                 .contains("unknown model 'nope' (available: ");
         stderr.reset();
         status = run(stdout, stderr, "tune", "--dataset", "synthetic", "--models", "ease", "--param", "lambda=5",
                 "--out", out.toString());
-        assertThat(status).isEqualTo(1);
+        assertThat(status).isEqualTo(2);
         assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("--param 'lambda=5' must be written MODEL.KEY=EXPR");
         assertThat(out.resolve("results.json")).doesNotExist();
     }

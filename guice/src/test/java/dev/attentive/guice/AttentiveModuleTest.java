@@ -18,7 +18,9 @@ import dev.attentive.api.UserId;
 import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.TrainingContext;
 import dev.attentive.model.TwoTowerModels;
+import dev.attentive.runtime.ServingRecommender;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,5 +70,32 @@ class AttentiveModuleTest {
         Injector injector = Guice.createInjector(new AttentiveModule(empty));
         assertThatThrownBy(() -> injector.getInstance(Recommender.class)).isInstanceOf(ProvisionException.class)
                 .hasMessageContaining("model.json: missing");
+    }
+
+    @Test
+    void aConfigFileBindsOneServingRecommenderAsBothTypes(@TempDir Path tmp) throws IOException {
+        Path config = tmp.resolve("attentive.yaml");
+        Files.writeString(config, """
+                data:
+                  synthetic: {seed: 3, users: 40, items: 60, topics: 4, meanInteractionsPerUser: 6}
+                model: two-tower[dim=4,userWidths=4,itemWidths=4,batch=32,epochs=1,historyLength=3]
+                training: {seed: 1, threads: 1}
+                """);
+        Injector injector = Guice.createInjector(AttentiveModule.fromConfig(config));
+        try (Recommender r = injector.getInstance(Recommender.class)) {
+            assertThat(r).isSameAs(injector.getInstance(ServingRecommender.class)).isInstanceOf(ServingRecommender.class);
+            assertThat(r.recommend(RecommendationRequest.forUser(UserId.of("u0")).k(5).build())).hasSize(5);
+        }
+    }
+
+    @Test
+    void anInvalidConfigFailsTheInjectionWithEveryProblem(@TempDir Path tmp) throws IOException {
+        Path config = tmp.resolve("attentive.yaml");
+        Files.writeString(config, "data: {synthetic: {}}\nmodel: two-tower[dimm=4]\ntraning: {}\n");
+        Injector injector = Guice.createInjector(AttentiveModule.fromConfig(config));
+        assertThatThrownBy(() -> injector.getInstance(Recommender.class)).isInstanceOf(ProvisionException.class)
+                .hasMessageContaining("Invalid Attentive config in " + config + ": line 3, column 1: unknown key "
+                        + "'traning'; the keys at the top level are data, model, retriever, indexDirectory, training; "
+                        + "'model.settings' of two-tower: unknown setting 'dimm'");
     }
 }

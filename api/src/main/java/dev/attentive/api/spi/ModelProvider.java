@@ -3,6 +3,7 @@ package dev.attentive.api.spi;
 import dev.attentive.api.Dataset;
 import dev.attentive.api.Recommender;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Trains a recommendation model by name: the evaluation harness trains every model — its own
@@ -37,5 +38,33 @@ public interface ModelProvider<C extends Record> extends Provider<C> {
      */
     default Recommender train(Dataset train, Map<String, String> settings, TrainingContext context) {
         return train(train, configure(settings), context);
+    }
+
+    /**
+     * What a model of this config would read from a dataset beside its interactions, without
+     * training it: the evaluation harness prints it next to each model's results. The default
+     * returns empty ("not reported"); a provider overrides it to say, e.g., which feature fields
+     * enter its towers, or {@link ModelInputs#INTERACTIONS_ONLY}.
+     *
+     * @param data the data the model would be trained on (most models need only its schemas)
+     * @param config the hyper-parameters
+     * @return the inputs, or empty when this provider does not report them
+     * @since 0.2.0
+     */
+    default Optional<ModelInputs> inputs(Dataset data, C config) {
+        return Optional.empty();
+    }
+
+    /**
+     * {@link #inputs(Dataset, Record)} from string settings.
+     *
+     * @param data the data the model would be trained on
+     * @param settings hyper-parameters laid over the defaults
+     * @return the inputs, or empty when this provider does not report them
+     * @throws ConfigException when a setting is unknown or invalid
+     * @since 0.2.0
+     */
+    default Optional<ModelInputs> inputs(Dataset data, Map<String, String> settings) {
+        return inputs(data, configure(settings));
     }
 }

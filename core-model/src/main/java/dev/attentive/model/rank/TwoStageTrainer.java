@@ -21,11 +21,13 @@ import dev.attentive.model.TwoTowerModels;
 import dev.attentive.model.TwoTowerModelProvider;
 import dev.attentive.model.nn.Optimizer;
 import dev.attentive.model.nn.TwoTowerModel;
+import dev.attentive.model.train.Trainer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -34,6 +36,10 @@ import java.util.function.Consumer;
 /**
  * Trains the two-stage pipeline without leakage; the scheme is documented on
  * {@link TwoStageModelProvider}. Not thread safe; one instance per training.
+ *
+ * <p>Logging ({@link System.Logger} {@code dev.attentive.model.rank.TwoStageTrainer}): details at
+ * DEBUG, one INFO summary when training ends; the retrieval fits inside log their own summaries at
+ * DEBUG (see {@link Trainer#asPartOf}).
  */
 public final class TwoStageTrainer {
     private static final System.Logger LOG = System.getLogger(TwoStageTrainer.class.getName());
@@ -52,6 +58,9 @@ public final class TwoStageTrainer {
     private final Dataset train;
     private final TwoStageModelProvider.Config config;
     private final TrainingContext context;
+    /** Ranker epochs started and the validation of the kept ranker, for the summary line. */
+    private int rankerEpochs;
+    private double rankerValidation = Double.NaN;
 
     /**
      * A trainer of one model.
@@ -129,19 +138,21 @@ public final class TwoStageTrainer {
     private Fits fitSources(Catalogue catalogue, Map<String, String> retrievalSettings, float[] scale, List<Interaction> innerFit) {
         double[] bestValidation = {Double.NEGATIVE_INFINITY};
         int[] bestEpoch = {0};
-        Sources full = Sources.fit(catalogue, train, retrievalSettings, config.lambda(), scale,
+        Sources full = Trainer.asPartOf("two-stage retrieval, full fit", () -> Sources.fit(catalogue, train,
+                retrievalSettings, config.lambda(), scale,
                 new TrainingContext(context.seed(), context.threads(), context.validation(), s -> {
                     if (s.validation() > bestValidation[0]) {
                         bestValidation[0] = s.validation();
                         bestEpoch[0] = s.epoch();
                     }
-                }));
+                })));
         Map<String, String> innerSettings = new LinkedHashMap<>(retrievalSettings);
         if (bestEpoch[0] > 0) {
             innerSettings.put("epochs", Integer.toString(bestEpoch[0]));
         }
         TrainingContext quiet = new TrainingContext(context.seed() + 7919, context.threads(), r -> Double.NaN, s -> { });
-        Sources inner = Sources.fit(catalogue, train.withInteractions(innerFit), innerSettings, config.lambda(), scale, quiet);
+        Sources inner = Trainer.asPartOf("two-stage retrieval, inner fit", () -> Sources.fit(catalogue,
+                train.withInteractions(innerFit), innerSettings, config.lambda(), scale, quiet));
         return new Fits(Boolean.getBoolean(SHARE_FITS) ? full.keptOpen() : full, inner);
     }
 
@@ -228,7 +239,7 @@ public final class TwoStageTrainer {
         }
         int heldCount = heldOut.values().stream().mapToInt(Set::size).sum();
         int targetCount = targets.values().stream().mapToInt(Set::size).sum();
-        LOG.log(System.Logger.Level.INFO, () -> "two-stage: " + lists.size() + " training lists, candidate recall of the held-out items "
+        LOG.log(System.Logger.Level.DEBUG, () -> "two-stage: " + lists.size() + " training lists, candidate recall of the held-out items "
                 + String.format("%.4f", heldCount == 0 ? Double.NaN : targetCount / (double) heldCount)
                 + " (" + (System.nanoTime() - start) / 1_000_000 + " ms so far)");
         RankerShape shape = new RankerShape(catalogue.size(), Math.max(catalogue.slots.valueCount(), 0),
@@ -253,6 +264,12 @@ public final class TwoStageTrainer {
         provenance.put("trainingSeconds", String.valueOf((System.nanoTime() - start) / 1e9));
         provenance.put("rankerLists", String.valueOf(lists.size()));
         provenance.put("rankerEpoch", String.valueOf(rankerEpoch));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        LOG.log(System.Logger.Level.INFO, () -> String.format(Locale.ROOT,
+                "two-stage: trained in %.1f s: retrieval, then the ranker on %,d lists for %d of %d epochs%s", seconds,
+                lists.size(), rankerEpochs, config.epochs(), rankerEpoch > 0 && !Double.isNaN(rankerValidation)
+                        ? String.format(Locale.ROOT, ", best epoch %d with validation %.4f", rankerEpoch, rankerValidation)
+                        : ""));
         return model;
     }
 
@@ -317,7 +334,8 @@ public final class TwoStageTrainer {
         boolean tablesLearn = config.embeddingLrScale() > 0;
         double best = context.validation().applyAsDouble(model);
         double untrained = best;
-        LOG.log(System.Logger.Level.INFO, () -> "two-stage: validation before ranker training " + untrained);
+        LOG.log(System.Logger.Level.DEBUG, () -> Double.isNaN(untrained) ? "two-stage: no validation before ranker training"
+                : String.format(Locale.ROOT, "two-stage: validation before ranker training %.4f", untrained));
         List<float[]> bestValues = snapshot(params);
         int bestEpoch = 0;
         int threads = Math.max(1, Math.min(context.threads(), 8));
@@ -334,9 +352,11 @@ public final class TwoStageTrainer {
         int checks = Math.min(config.checksPerEpoch(), steps);
         int check = 0;
         int bestCheck = 0;
+        int epochsRun = 0;
         try (ParallelFor pool = new ParallelFor(threads, "attentive-rank")) {
             training:
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+                epochsRun = epoch;
                 long t0 = System.nanoTime();
                 for (int i = order.length - 1; i > 0; i--) {
                     int j = random.nextInt(i + 1);
@@ -407,8 +427,11 @@ public final class TwoStageTrainer {
         int chosen = bestEpoch;
         int chosenCheck = bestCheck;
         double score = best;
-        LOG.log(System.Logger.Level.INFO, () -> "two-stage: ranker kept after epoch " + chosen + " (validation check "
-                + chosenCheck + " of " + checks + " per epoch; validation " + score + ")");
+        LOG.log(System.Logger.Level.DEBUG, () -> "two-stage: ranker kept after epoch " + chosen + " (validation check "
+                + chosenCheck + " of " + checks + " per epoch" + (Double.isNaN(score) ? ")"
+                : String.format(Locale.ROOT, "; validation %.4f)", score)));
+        rankerEpochs = epochsRun;
+        rankerValidation = score;
         return chosen;
     }
 

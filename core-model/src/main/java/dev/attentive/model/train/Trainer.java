@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -27,20 +28,82 @@ import java.util.SplittableRandom;
  * The training loop: shuffled mini-batches, both towers' forward and backward passes run side by
  * side and the loss row-parallel (so results do not depend on the thread count), the optimiser
  * step, NaN/Inf detection, validation after every epoch with early stopping on the best epoch.
+ *
+ * <p>Logging ({@link System.Logger} {@code dev.attentive.model.train.Trainer}): one DEBUG line per
+ * epoch and one INFO summary when training ends (epochs run, best epoch and its validation when
+ * there was validation, time, throughput). Each epoch also goes to {@link TrainingContext#progress()}.
  */
 public final class Trainer {
     private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
+    /** Set while a training runs as a part of another (see {@link #asPartOf}): its summary is DEBUG. */
+    private static final ThreadLocal<String> NESTED = new ThreadLocal<>();
 
     private final Dataset train;
     private final TwoTowerModelProvider.Config config;
     private final TrainingContext context;
 
+    /**
+     * A training run.
+     *
+     * @param train the training data
+     * @param config the validated config
+     * @param context seed, threads, validation and progress
+     */
     public Trainer(Dataset train, TwoTowerModelProvider.Config config, TrainingContext context) {
         this.train = train;
         this.config = config;
         this.context = context;
     }
 
+    /**
+     * Runs a training that is one part of a larger one (such as the retrieval fits of the two-stage
+     * model) on this thread: the trainings it starts log their summary at DEBUG, prefixed with
+     * {@code part}, so that the larger training's own summary is the one INFO line.
+     *
+     * @param part names the part, e.g. {@code "two-stage retrieval (full fit)"}
+     * @param training the training
+     * @param <T> what it returns
+     * @return what the training returned
+     */
+    public static <T> T asPartOf(String part, java.util.function.Supplier<T> training) {
+        String outer = NESTED.get();
+        NESTED.set(part);
+        try {
+            return training.get();
+        } finally {
+            if (outer == null) {
+                NESTED.remove();
+            } else {
+                NESTED.set(outer);
+            }
+        }
+    }
+
+    /**
+     * The one INFO line of a training: epochs run, best epoch and its validation (omitted when
+     * nothing was validated), early stop, time and throughput.
+     */
+    static String summary(int epochsRun, int epochs, int bestEpoch, double bestValidation, int stoppedAfterPatience,
+            double seconds, double interactionsPerSecond) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "two-tower: trained %d%s epochs in %.1f s "
+                + "(%,.0f interactions/s)", epochsRun, epochsRun < epochs ? " of " + epochs : "", seconds,
+                interactionsPerSecond));
+        if (bestEpoch > 0) {
+            sb.append(String.format(Locale.ROOT, ", best epoch %d with validation %.4f", bestEpoch, bestValidation));
+        }
+        if (stoppedAfterPatience > 0) {
+            sb.append(String.format(Locale.ROOT, ", stopped early after %d epochs without improvement",
+                    stoppedAfterPatience));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Trains, on the calling thread and at most two workers.
+     *
+     * @return the model of the best validated epoch (the last epoch without validation)
+     * @throws IllegalStateException when training diverges, saying which setting to lower
+     */
     public Recommender run() {
         long started = System.nanoTime();
         TwoTowerModel model = TwoTowerModel.build(train, config, context.seed());
@@ -103,6 +166,10 @@ public final class Trainer {
         double bestValidation = Double.NEGATIVE_INFINITY;
         int bestEpoch = 0;
         List<float[]> best = null;
+        int epochsRun = 0;
+        long trainedTotal = 0;
+        double trainingSeconds = 0;
+        boolean stoppedEarly = false;
         SplittableRandom shuffler = new SplittableRandom(context.seed());
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
@@ -202,9 +269,14 @@ public final class Trainer {
                 }
                 double loss = lossSum / Math.max(1, trainedRows);
                 double throughput = trainedRows / seconds;
-                LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
-                        "two-tower epoch %d/%d: loss %.4f, %.0f interactions/s, validation %.4f",
-                        epoch, config.epochs(), loss, throughput, validation));
+                epochsRun = epoch;
+                trainedTotal += trainedRows;
+                trainingSeconds += seconds;
+                int shown = epoch;
+                LOG.log(System.Logger.Level.DEBUG, () -> String.format(Locale.ROOT,
+                        "two-tower epoch %d/%d: loss %.4f, %.0f interactions/s%s", shown, config.epochs(), loss,
+                        throughput, Double.isNaN(validation) ? "" : String.format(Locale.ROOT, ", validation %.4f",
+                                validation)));
                 context.progress().accept(new EpochStats(epoch, loss, throughput, validation));
                 if (Double.isNaN(validation)) {
                     continue;
@@ -217,8 +289,7 @@ public final class Trainer {
                         best.add(p.values().clone());
                     }
                 } else if (epoch - bestEpoch >= config.patience()) {
-                    LOG.log(System.Logger.Level.INFO, "two-tower: stopping early after epoch " + epoch
-                            + "; best validation " + bestValidation + " at epoch " + bestEpoch);
+                    stoppedEarly = true;
                     break;
                 }
             }
@@ -228,8 +299,13 @@ public final class Trainer {
                 System.arraycopy(best.get(i), 0, all.get(i).values(), 0, all.get(i).size());
             }
         }
+        double totalSeconds = (System.nanoTime() - started) / 1e9;
+        String summary = summary(epochsRun, config.epochs(), best != null ? bestEpoch : 0, bestValidation,
+                stoppedEarly ? config.patience() : 0, totalSeconds, trainedTotal / Math.max(trainingSeconds, 1e-9));
+        LOG.log(NESTED.get() != null ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
+                () -> (NESTED.get() != null ? NESTED.get() + ", " : "") + summary);
         model.provenance.put("trainedAt", java.time.Instant.now().toString());
-        model.provenance.put("trainingSeconds", String.valueOf((System.nanoTime() - started) / 1e9));
+        model.provenance.put("trainingSeconds", String.valueOf(totalSeconds));
         model.provenance.put("bestEpoch", String.valueOf(bestEpoch));
         return new TwoTowerRecommender(model);
     }

@@ -4,8 +4,10 @@ import dev.attentive.api.Dataset;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.spi.ConfigException;
 import dev.attentive.api.spi.EpochStats;
+import dev.attentive.api.spi.ModelInputs;
 import dev.attentive.api.spi.ModelProvider;
 import dev.attentive.api.spi.TrainingContext;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -61,6 +63,12 @@ public final class BprModelProvider implements ModelProvider<BprModelProvider.Co
     @Override
     public Config defaultConfig() {
         return new Config(64, 0.05, 0.02, 200, 5, 3, 0.1);
+    }
+
+    /** Reads the interactions only. */
+    @Override
+    public Optional<ModelInputs> inputs(Dataset data, Config config) {
+        return Optional.of(ModelInputs.INTERACTIONS_ONLY);
     }
 
     @Override

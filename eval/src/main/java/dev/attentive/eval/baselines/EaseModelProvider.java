@@ -3,8 +3,10 @@ package dev.attentive.eval.baselines;
 import dev.attentive.api.Dataset;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.spi.ConfigException;
+import dev.attentive.api.spi.ModelInputs;
 import dev.attentive.api.spi.ModelProvider;
 import dev.attentive.api.spi.TrainingContext;
+import java.util.Optional;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
 import org.ejml.interfaces.linsol.LinearSolverDense;
@@ -45,6 +47,12 @@ public final class EaseModelProvider implements ModelProvider<EaseModelProvider.
     @Override
     public Config defaultConfig() {
         return new Config(250);
+    }
+
+    /** Reads the interactions only. */
+    @Override
+    public Optional<ModelInputs> inputs(Dataset data, Config config) {
+        return Optional.of(ModelInputs.INTERACTIONS_ONLY);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.attentive.api.Features;
 import dev.attentive.api.FieldSpec;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.spi.ConfigException;
+import dev.attentive.api.spi.ModelInputs;
 import dev.attentive.api.spi.ModelProvider;
 import dev.attentive.api.spi.TrainingContext;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.tribuo.Example;
@@ -93,6 +95,16 @@ public final class FmModelProvider implements ModelProvider<FmModelProvider.Conf
     @Override
     public Config defaultConfig() {
         return new Config(16, 8, 0.05, 3, 0.01, true);
+    }
+
+    /** With {@code features} on, every user and item field of the data's schemas; else the interactions only. */
+    @Override
+    public Optional<ModelInputs> inputs(Dataset data, Config config) {
+        if (!config.features()) {
+            return Optional.of(ModelInputs.INTERACTIONS_ONLY);
+        }
+        return Optional.of(new ModelInputs(data.users().schema().fields().stream().map(FieldSpec::name).toList(),
+                data.items().schema().fields().stream().map(FieldSpec::name).toList(), List.of()));
     }
 
     @Override

@@ -3,9 +3,11 @@ package dev.attentive.eval.baselines;
 import dev.attentive.api.Dataset;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.spi.ConfigException;
+import dev.attentive.api.spi.ModelInputs;
 import dev.attentive.api.spi.ModelProvider;
 import dev.attentive.api.spi.TrainingContext;
 import dev.attentive.kernels.ParallelFor;
+import java.util.Optional;
 
 /**
  * {@code itemknn}: item-based neighbourhood model as RecBole's ItemKNN. Similarity is the cosine of
@@ -46,6 +48,12 @@ public final class ItemKnnModelProvider implements ModelProvider<ItemKnnModelPro
     @Override
     public Config defaultConfig() {
         return new Config(100, 0);
+    }
+
+    /** Reads the interactions only. */
+    @Override
+    public Optional<ModelInputs> inputs(Dataset data, Config config) {
+        return Optional.of(ModelInputs.INTERACTIONS_ONLY);
     }
 
     @Override

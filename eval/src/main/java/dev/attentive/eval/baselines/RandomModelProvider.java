@@ -2,8 +2,10 @@ package dev.attentive.eval.baselines;
 
 import dev.attentive.api.Dataset;
 import dev.attentive.api.Recommender;
+import dev.attentive.api.spi.ModelInputs;
 import dev.attentive.api.spi.ModelProvider;
 import dev.attentive.api.spi.TrainingContext;
+import java.util.Optional;
 
 /**
  * {@code random}: scores every item with a seeded pseudo-random number per (user, item), the floor
@@ -29,6 +31,12 @@ public final class RandomModelProvider implements ModelProvider<RandomModelProvi
     @Override
     public Config defaultConfig() {
         return new Config();
+    }
+
+    /** Reads the interactions only. */
+    @Override
+    public Optional<ModelInputs> inputs(Dataset data, Config config) {
+        return Optional.of(ModelInputs.INTERACTIONS_ONLY);
     }
 
     @Override

@@ -126,14 +126,29 @@ public final class Experiment {
      * @throws IllegalArgumentException listing unknown models (with the available names) and bad settings
      */
     public void validateModels() {
+        checkModels(config.models(), config.useDefaultGrids(), registry);
+    }
+
+    /**
+     * Checks model names and setting keys before any data is loaded, reporting all problems at
+     * once: what {@link #validateModels()} checks, for a command line that has not loaded its data yet.
+     *
+     * @param models the model specs
+     * @param useDefaultGrids whether built-in grids apply to settings a spec leaves unset
+     * @param registry the model providers
+     * @throws IllegalArgumentException listing unknown models (with the available names and the
+     *     closest one) and bad settings
+     */
+    public static void checkModels(List<ModelSpec> models, boolean useDefaultGrids,
+            ProviderRegistry<ModelProvider<?>> registry) {
         List<String> problems = new ArrayList<>();
-        for (ModelSpec spec : config.models()) {
+        for (ModelSpec spec : models) {
             var provider = registry.find(spec.name());
             if (provider.isEmpty()) {
-                problems.add("unknown model '" + spec.name() + "' (available: " + String.join(", ", registry.names()) + ")");
+                problems.add(unknownModel(spec.name(), registry.names()));
                 continue;
             }
-            for (Map<String, String> combo : spec.grid(defaultGrid(spec))) {
+            for (Map<String, String> combo : spec.grid(defaultGrid(spec, useDefaultGrids))) {
                 try {
                     provider.get().configure(combo);
                 } catch (ConfigException e) {
@@ -151,7 +166,52 @@ public final class Experiment {
     }
 
     private Map<String, String> defaultGrid(ModelSpec spec) {
-        return config.useDefaultGrids() ? DEFAULT_GRIDS.getOrDefault(spec.name().toLowerCase(Locale.ROOT), Map.of()) : Map.of();
+        return defaultGrid(spec, config.useDefaultGrids());
+    }
+
+    private static Map<String, String> defaultGrid(ModelSpec spec, boolean useDefaultGrids) {
+        return useDefaultGrids ? DEFAULT_GRIDS.getOrDefault(spec.name().toLowerCase(Locale.ROOT), Map.of()) : Map.of();
+    }
+
+    /**
+     * The problem text for a model name no provider has: the available names and, when one is within
+     * two edits, that one, e.g. {@code unknown model 'popp' (available: ease, pop); did you mean 'pop'?}.
+     *
+     * @param name the unknown name
+     * @param available the names that exist
+     * @return the text
+     */
+    public static String unknownModel(String name, List<String> available) {
+        String closest = null;
+        int best = 3;
+        for (String candidate : available) {
+            int d = editDistance(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+            if (d < best) {
+                best = d;
+                closest = candidate;
+            }
+        }
+        return "unknown model '" + name + "' (available: " + String.join(", ", available) + ")"
+                + (closest != null ? "; did you mean '" + closest + "'?" : "");
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[b.length()];
     }
 
     /**
@@ -161,13 +221,30 @@ public final class Experiment {
      * @throws IllegalArgumentException when no interaction survives the filter
      */
     public Dataset prepare() {
+        return prepare(ExperimentListener.NONE);
+    }
+
+    /**
+     * The data this experiment splits, telling a listener what each filter kept.
+     *
+     * @param listener told {@link ExperimentListener#filterApplied} for the rating threshold (when
+     *     the data carries weights other than 1) and the k-core (when k &gt; 1), in that order
+     * @return the filtered dataset
+     * @throws IllegalArgumentException when no interaction survives the filter
+     */
+    public Dataset prepare(ExperimentListener listener) {
+        Objects.requireNonNull(listener, "listener");
         Dataset data = config.data();
         boolean explicit = data.interactions().stream().anyMatch(i -> i.weight() != 1f);
         if (explicit && !Double.isNaN(config.minRating())) {
+            int before = data.interactions().size();
             data = Filters.ratingAtLeast(data, config.minRating());
+            listener.filterApplied("min rating " + number(config.minRating()), before, data.interactions().size());
         }
         if (config.kCore() > 1) {
+            int before = data.interactions().size();
             data = Filters.kCore(data, config.kCore(), config.kCore());
+            listener.filterApplied(config.kCore() + "-core", before, data.interactions().size());
         }
         if (data.interactions().isEmpty()) {
             throw new IllegalArgumentException("No interactions of '" + config.datasetName()
@@ -194,7 +271,7 @@ public final class Experiment {
     public ExperimentResult run(ExperimentListener listener) {
         Objects.requireNonNull(listener, "listener");
         validateModels();
-        Dataset data = prepare();
+        Dataset data = prepare(listener);
         Set<Object> users = new HashSet<>();
         Set<Object> items = new HashSet<>();
         for (Interaction i : data.interactions()) {
@@ -228,7 +305,9 @@ public final class Experiment {
                 Recommender bestModel = null;
                 List<Map<String, String>> grid = spec.grid(defaultGrid(spec));
                 double gridSeconds = 0;
-                for (Map<String, String> combo : grid) {
+                for (int point = 0; point < grid.size(); point++) {
+                    Map<String, String> combo = grid.get(point);
+                    listener.trainingStarted(spec, seed, Configs.settings(provider.configure(combo)), point, grid.size());
                     List<Double> ips = Collections.synchronizedList(new ArrayList<>());
                     TrainingContext context = new TrainingContext(seed, config.threads(),
                             r -> hasValid ? validEval.evaluate(r, split.valid(), null).get("ndcg@10") : Double.NaN,
@@ -288,6 +367,11 @@ public final class Experiment {
                 + (config.sampledNegatives() > 0 ? " (sampled: " + config.sampledNegatives() + " negatives per user)" : "");
         return new ExperimentResult(config.datasetName(), protocolName,
                 config.seeds(), sizes, bySeed, comparisons, ciSource);
+    }
+
+    /** {@code 3} for 3.0, {@code 3.5} for 3.5. */
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     private static double[] concat(double[] a, double[] b) {

@@ -19,6 +19,17 @@ public interface ExperimentListener {
     };
 
     /**
+     * One filter of the protocol was applied to the data, whether or not it dropped anything.
+     *
+     * @param filter what it keeps, e.g. {@code min rating 3} or {@code 10-core}
+     * @param before interactions before it
+     * @param after interactions after it
+     * @since 0.2.0
+     */
+    default void filterApplied(String filter, int before, int after) {
+    }
+
+    /**
      * The data was filtered (rating threshold, k-core) and is about to be split.
      *
      * @param dataset the dataset's name
@@ -38,6 +49,20 @@ public interface ExperimentListener {
      * @param test test interactions
      */
     default void seedStarted(long seed, int train, int valid, int test) {
+    }
+
+    /**
+     * A model is about to be trained on a seed's training split with one setting of its grid.
+     *
+     * @param model the spec
+     * @param seed the seed
+     * @param settings every setting of the model's config as it will be trained (defaults included),
+     *     e.g. {@code epochs}
+     * @param gridPoint which setting of the grid, from 0
+     * @param gridSize how many settings the grid has (1 without a grid)
+     * @since 0.2.0
+     */
+    default void trainingStarted(ModelSpec model, long seed, Map<String, String> settings, int gridPoint, int gridSize) {
     }
 
     /**

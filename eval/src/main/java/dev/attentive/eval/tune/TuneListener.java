@@ -15,6 +15,18 @@ public interface TuneListener {
     };
 
     /**
+     * One filter of the protocol was applied to the data before the search, whether or not it dropped
+     * anything (see {@code ExperimentListener.filterApplied}).
+     *
+     * @param filter what it keeps, e.g. {@code min rating 3} or {@code 10-core}
+     * @param before interactions before it
+     * @param after interactions after it
+     * @since 0.2.0
+     */
+    default void filterApplied(String filter, int before, int after) {
+    }
+
+    /**
      * A model's search is about to start.
      *
      * @param label the model spec as written

@@ -120,19 +120,39 @@ public final class Tuner {
      *     entry, naming the model, the key and what was expected
      */
     public Map<String, SearchSpace> validate() {
+        return check(config.experiment().models(), config.spaceOverrides(), registry);
+    }
+
+    /**
+     * What {@link #validate()} checks, before any data is loaded: for a command line that resolves
+     * every model and search space first.
+     *
+     * @param models the model specs
+     * @param spaceOverrides per model name, search space entries that replace or add to the built-in space
+     * @param registry the model providers
+     * @return per spec label, the space that will be searched
+     * @throws IllegalArgumentException as {@link #validate()}
+     */
+    public static Map<String, SearchSpace> check(List<ModelSpec> models, Map<String, Map<String, String>> spaceOverrides,
+            ProviderRegistry<ModelProvider<?>> registry) {
         Map<String, SearchSpace> out = new LinkedHashMap<>();
-        plans().forEach(p -> out.put(p.spec().label(), p.space()));
+        plans(models, spaceOverrides, registry).forEach(p -> out.put(p.spec().label(), p.space()));
         return out;
     }
 
     private List<Plan> plans() {
+        return plans(config.experiment().models(), config.spaceOverrides(), registry);
+    }
+
+    private static List<Plan> plans(List<ModelSpec> models, Map<String, Map<String, String>> spaceOverrides,
+            ProviderRegistry<ModelProvider<?>> registry) {
         List<String> problems = new ArrayList<>();
         List<Plan> plans = new ArrayList<>();
         Set<String> known = new HashSet<>();
-        for (ModelSpec spec : config.experiment().models()) {
+        for (ModelSpec spec : models) {
             var provider = registry.find(spec.name());
             if (provider.isEmpty()) {
-                problems.add("unknown model '" + spec.name() + "' (available: " + String.join(", ", registry.names()) + ")");
+                problems.add(Experiment.unknownModel(spec.name(), registry.names()));
                 continue;
             }
             String name = provider.get().name().toLowerCase(Locale.ROOT);
@@ -148,7 +168,7 @@ public final class Tuner {
             });
             SearchSpace space;
             try {
-                space = SearchSpace.builtIn(name).with(spec.label(), config.spaceOverrides().getOrDefault(name, Map.of()))
+                space = SearchSpace.builtIn(name).with(spec.label(), spaceOverrides.getOrDefault(name, Map.of()))
                         .with(spec.label(), grid);
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
@@ -172,10 +192,10 @@ public final class Tuner {
             }
             plans.add(new Plan(spec, provider.get(), space, fixed));
         }
-        for (String model : config.spaceOverrides().keySet()) {
+        for (String model : spaceOverrides.keySet()) {
             if (!known.contains(model)) {
                 problems.add("the search space names model '" + model + "', which is not among the models tuned ("
-                        + String.join(", ", config.experiment().models().stream().map(ModelSpec::name).toList()) + ")");
+                        + String.join(", ", models.stream().map(ModelSpec::name).toList()) + ")");
             }
         }
         if (!problems.isEmpty()) {
@@ -210,7 +230,12 @@ public final class Tuner {
         Objects.requireNonNull(listener, "listener");
         List<Plan> plans = plans();
         Experiment.Config ec = config.experiment();
-        Dataset data = new Experiment(ec, registry).prepare();
+        Dataset data = new Experiment(ec, registry).prepare(new ExperimentListener() {
+            @Override
+            public void filterApplied(String filter, int before, int after) {
+                listener.filterApplied(filter, before, after);
+            }
+        });
         List<TuningSplit> splits = new ArrayList<>();
         for (long seed : config.tuneSeeds()) {
             Split split = ec.protocol().split(data, seed);
