@@ -7,8 +7,8 @@ import dev.attentive.api.Recommender;
 import dev.attentive.examples.service.RecommendationService;
 import dev.attentive.examples.service.ServiceConfig;
 import dev.attentive.examples.service.ServiceModule;
-import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -19,43 +19,44 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Serves a saved model over HTTP until Ctrl-C (or, embedded, until its thread is interrupted): the
- * service example, {@link RecommendationService}, wired by Guice from a config file. Prints the
- * address it listens on once it answers.
+ * Serves the recommender an Attentive config file describes over HTTP until Ctrl-C (or, embedded,
+ * until its thread is interrupted): the service example, {@link RecommendationService}, wired by
+ * Guice ({@link ServiceModule}). Prints the address it listens on once it answers; on Ctrl-C it stops
+ * listening, lets requests under way finish and closes the recommender (unlocking its index
+ * directory).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve recommendations, similar items, catalogue updates and model swaps over HTTP (JSON) "
-                + "until Ctrl-C.")
+                + "from an Attentive config file, until Ctrl-C.")
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Option(names = "--config", required = true,
-            description = "The service config, JSON: {\"model\": \"DIR\", \"host\": \"127.0.0.1\", \"port\": 8080}")
+            description = "The Attentive config file, JSON or YAML: the data or saved model (model.load), the model, the "
+                    + "retriever and the index directory (see runtime/CONFIG.md)")
     Path config;
 
-    @Option(names = "--port", description = "Listen on this port instead of the config's (0 picks a free one)")
-    Integer port;
+    @Option(names = "--port", defaultValue = "8080", description = "The port to listen on (default ${DEFAULT-VALUE}; 0 picks a free one)")
+    int port;
 
-    @Option(names = "--host", description = "Listen on this address instead of the config's (default 127.0.0.1)")
+    @Option(names = "--host", defaultValue = ServiceConfig.DEFAULT_HOST,
+            description = "The address to listen on (default ${DEFAULT-VALUE}: loopback only, the service has no authentication)")
     String host;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
-        ServiceConfig settings = ServiceConfig.read(config);
-        if (port != null) {
-            settings = settings.withPort(port);
-        }
-        if (host != null) {
-            settings = settings.withHost(host);
-        }
+    public Integer call() {
+        ServiceConfig settings = new ServiceConfig(config, host, port);
         Injector injector = Guice.createInjector(new ServiceModule(settings));
         Recommender recommender;
         try {
             recommender = injector.getInstance(Recommender.class);
         } catch (ProvisionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new IllegalArgumentException(cause.getMessage() + " (config " + config + ")", cause);
+            // The config's own exception (an invalid config is an IllegalArgumentException) says it all.
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
         RecommendationService service = injector.getInstance(RecommendationService.class);
         AtomicBoolean stopped = new AtomicBoolean();
@@ -68,11 +69,16 @@ final class ServeCommand implements Callable<Integer> {
         };
         Thread stopOnSignal = new Thread(stop, "attentive-serve-shutdown");
         try {
-            InetSocketAddress address = service.start();
+            InetSocketAddress address;
+            try {
+                address = service.start();
+            } catch (UncheckedIOException e) {
+                throw new IllegalArgumentException(e.getMessage(), e); // the port is taken or the host unknown: bad input
+            }
             Runtime.getRuntime().addShutdownHook(stopOnSignal);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("Serving %s on http://%s:%d/ (GET /recommend, GET /similar, GET|PUT|DELETE /items/{id}, "
-                    + "POST /model, GET /health); Ctrl-C stops.%n", settings.model(), address.getHostString(), address.getPort());
+                    + "POST /model, GET /health); Ctrl-C stops.%n", config, address.getHostString(), address.getPort());
             out.flush();
             service.awaitClose();
         } catch (InterruptedException e) {

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -32,8 +33,8 @@ class ServeCommandTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES) // a hang guard only: a broken server fails instead of hanging the build
     void servesRecommendationsSimilarItemsAndItemUpdatesOnALoopbackPort(@TempDir Path dir) throws Exception {
-        ServiceFixtures.trainAndSave(ServiceFixtures.data(), dir.resolve("model"));
-        Path config = Files.writeString(dir.resolve("service.json"), "{\"model\": \"model\", \"port\": 8080}");
+        Path config = ServiceFixtures.config(dir.resolve("attentive.json"),
+                ServiceFixtures.trainAndSave(ServiceFixtures.data(), dir.resolve("model")), dir.resolve("serving"));
         StringWriter out = new StringWriter();
         var cli = AttentiveCli.commandLine();
         cli.setOut(new PrintWriter(out, true));
@@ -62,19 +63,34 @@ class ServeCommandTest {
             serving.interrupt();
         }
         assertThat(exit.get(60, TimeUnit.SECONDS)).isZero();
-        assertThat(out.toString()).contains("Serving " + dir.resolve("model") + " on http://127.0.0.1:");
+        assertThat(out.toString()).contains("Serving " + config + " on http://127.0.0.1:");
     }
 
     @Test
-    void aMissingConfigIsAOneLineError(@TempDir Path dir) {
+    void aMissingConfigIsAOneLineErrorWithStatus2(@TempDir Path dir) {
         StringWriter err = new StringWriter();
         var cli = AttentiveCli.commandLine();
         cli.setErr(new PrintWriter(err, true));
-        Path missing = dir.resolve("nope.json");
+        Path missing = dir.resolve("nope.yaml");
 
-        assertThat(cli.execute("serve", "--config", missing.toString())).isEqualTo(1);
-        assertThat(err.toString()).isEqualTo("error: Service config " + missing + " does not exist; write one such as "
-                + "{\"model\": \"models/current\", \"port\": 8080}" + System.lineSeparator());
+        assertThat(cli.execute("serve", "--config", missing.toString(), "--port", "0")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: Invalid Attentive config in " + missing
+                + ": the config file does not exist; check the path").hasLineCount(1);
+    }
+
+    @Test
+    void aPortInUseIsAOneLineErrorWithStatus2(@TempDir Path dir) throws Exception {
+        Path config = ServiceFixtures.config(dir.resolve("attentive.json"),
+                ServiceFixtures.trainAndSave(ServiceFixtures.data(), dir.resolve("model")), dir.resolve("serving"));
+        StringWriter err = new StringWriter();
+        var cli = AttentiveCli.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(cli.execute("serve", "--config", config.toString(), "--port", String.valueOf(taken.getLocalPort())))
+                    .isEqualTo(2);
+            assertThat(err.toString()).contains("error: Cannot listen on 127.0.0.1:" + taken.getLocalPort())
+                    .contains("choose another port");
+        }
     }
 
     private HttpResponse<String> get(URI uri) throws Exception {

@@ -6,8 +6,9 @@ import java.util.Set;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code GET /health}: {@code {"status": "ok", "catalogueSize": N}} while the service answers (the
- * size is null for a model whose catalogue is fixed and does not say).
+ * {@code GET /health}: {@code {"status": "ok", "catalogueSize": N, "generation": G}} while the service
+ * answers. The size is null for a model whose catalogue is fixed; the generation (1 for the first
+ * model, one more after each swap) is there when the runtime's recommender is served.
  */
 final class HealthEndpoint extends JsonEndpoint {
     private final Recommender recommender;
@@ -21,6 +22,7 @@ final class HealthEndpoint extends JsonEndpoint {
     Reply answer(String method, HttpExchange exchange) {
         ObjectNode body = Json.object().put("status", "ok");
         Catalogues.of(recommender).ifPresentOrElse(c -> body.put("catalogueSize", c.size()), () -> body.putNull("catalogueSize"));
+        RecommendationService.generation(recommender).ifPresent(g -> body.put("generation", g));
         return Reply.ok(body);
     }
 }

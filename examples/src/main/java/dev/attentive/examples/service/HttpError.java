@@ -30,6 +30,11 @@ final class HttpError extends RuntimeException {
         return new HttpError(405, message);
     }
 
+    /** 409: the request conflicts with the service's state (a model that cannot take the current one's place). */
+    static HttpError conflict(String message) {
+        return new HttpError(409, message);
+    }
+
     /** 501: the served recommender cannot do this (e.g. its catalogue is fixed). */
     static HttpError notImplemented(String message) {
         return new HttpError(501, message);

@@ -15,9 +15,12 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code POST /model} with {@code {"path": "models/v2"}}: swaps the served model for the one saved in
- * that directory (a relative path is resolved against the config file's folder). Requests under way
- * finish on the old model. A model that cannot be read is a 400 naming the file, and the old model
- * keeps serving. This is an operator's endpoint: keep it off networks you do not trust.
+ * that directory (a relative path is resolved against the config file's folder), and answers the
+ * model, the catalogue size and, for the runtime's recommender, the new generation number. Requests
+ * under way finish on the old model; the catalogue changes made so far are carried over. A directory
+ * without a saved model, or a model that cannot be read, is a 400 naming it; a model the catalogue
+ * changes do not fit is a 409 naming the change; either way the old model keeps serving. This is an
+ * operator's endpoint: keep it off networks you do not trust.
  */
 final class ModelEndpoint extends JsonEndpoint {
     private static final String ENDPOINT = "POST /model";
@@ -56,12 +59,17 @@ final class ModelEndpoint extends JsonEndpoint {
         }
         try {
             swap.swap(dir);
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest(e.getMessage() + "; the previous model is still serving");
+        } catch (IllegalStateException e) {
+            throw HttpError.conflict(e.getMessage() + "; the previous model is still serving");
         } catch (ModelFormatException | NoSuchFileException | NotDirectoryException e) {
             throw HttpError.badRequest("Cannot serve the model in " + dir + ": " + e.getMessage()
                     + "; the previous model is still serving");
         }
         ObjectNode body = Json.object().put("model", dir.toString());
         Catalogues.of(recommender).ifPresentOrElse(c -> body.put("catalogueSize", c.size()), () -> body.putNull("catalogueSize"));
+        RecommendationService.generation(recommender).ifPresent(g -> body.put("generation", g));
         return Reply.ok(body);
     }
 }

@@ -2,10 +2,12 @@ package dev.attentive.examples.service;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.attentive.api.Recommender;
+import dev.attentive.runtime.ServingRecommender;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,11 +26,11 @@ import java.util.concurrent.Executors;
  *   <li>{@code GET|PUT|DELETE /items/{id}} — read, add or replace (a JSON object of features), remove
  *       an item of the living catalogue;</li>
  *   <li>{@code POST /model} with {@code {"path": "models/v2"}} — swap the served model;</li>
- *   <li>{@code GET /health} — liveness and catalogue size.</li>
+ *   <li>{@code GET /health} — liveness, catalogue size and model generation.</li>
  * </ul>
  * Errors are {@code {"status": N, "error": "…"}} with a message that says what to send instead: 400
  * for bad input (including the recommender's own, such as a filter on an unknown field), 404 for an
- * unknown path or item, 405 for a wrong method, 501 for what the served model cannot do (a fixed
+ * unknown path or item, 405 for a wrong method, 409 for a model swap the catalogue does not fit, 501 for what the served model cannot do (a fixed
  * catalogue), 500 for a failure of the service (logged through {@link System.Logger}).
  *
  * <p>Thread safe. The service does not own the recommender: whoever created it closes it after
@@ -53,12 +55,17 @@ public final class RecommendationService implements AutoCloseable {
      *
      * @param recommender the recommender to serve, which {@code swap} replaces the model of
      * @param swap what {@code POST /model} calls
-     * @param config where to listen, and the folder relative model paths are resolved against
+     * @param config where to listen, and the folder {@code POST /model} resolves relative paths against
      */
     public RecommendationService(Recommender recommender, ModelSwap swap, ServiceConfig config) {
         this.recommender = Objects.requireNonNull(recommender, "recommender");
         this.swap = Objects.requireNonNull(swap, "swap");
         this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** The serving generation of the runtime's recommender; empty for any other. */
+    static OptionalLong generation(Recommender recommender) {
+        return recommender instanceof ServingRecommender serving ? OptionalLong.of(serving.generation()) : OptionalLong.empty();
     }
 
     /**
@@ -78,7 +85,7 @@ public final class RecommendationService implements AutoCloseable {
             created = HttpServer.create(address, 0);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot listen on " + config.host() + ":" + config.port() + " (" + e.getMessage()
-                    + "); choose another port (--port, or \"port\" in the config; 0 picks a free one)", e);
+                    + "); choose another port (attentive serve --port; 0 picks a free one) or host", e);
         }
         created.createContext("/", new IndexEndpoint());
         created.createContext("/recommend", new RecommendEndpoint(recommender));

@@ -4,23 +4,26 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.attentive.api.Recommender;
-import dev.attentive.model.TwoTowerModels;
-import java.io.IOException;
+import dev.attentive.guice.AttentiveModule;
+import dev.attentive.runtime.ServingRecommender;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Wires the service from its config: binds {@link ServiceConfig}, the served {@link Recommender}
- * (the config's saved model, swappable), the {@link ModelSwap} that replaces its model, and the
- * {@link RecommendationService}, all singletons. The host closes the service, then the recommender.
+ * Wires the service from an Attentive config file: installs {@link AttentiveModule#fromConfig}, which
+ * binds the config's {@link ServingRecommender} (also as {@link Recommender}), binds the
+ * {@link ModelSwap} of {@code POST /model} to its {@link ServingRecommender#swap(java.nio.file.Path)},
+ * and the {@link RecommendationService}; all singletons, created on first injection. The host closes
+ * the service, then the recommender.
  *
  * <pre>{@code
- * Injector injector = Guice.createInjector(ServiceModule.fromFile(Path.of("service.json")));
+ * Injector injector = Guice.createInjector(new ServiceModule(ServiceConfig.of(Path.of("attentive.yaml"))));
  * RecommendationService service = injector.getInstance(RecommendationService.class);
  * InetSocketAddress address = service.start();
  * }</pre>
  */
+// "exports": Guice is an automatic module, so AbstractModule cannot be re-exported (see AttentiveModule).
+@SuppressWarnings("exports")
 public final class ServiceModule extends AbstractModule {
     private final ServiceConfig config;
 
@@ -33,33 +36,22 @@ public final class ServiceModule extends AbstractModule {
         this.config = Objects.requireNonNull(config, "config");
     }
 
-    /**
-     * A module for the config in a file.
-     *
-     * @param file the config file ({@link ServiceConfig#read})
-     * @return the module
-     * @throws IllegalArgumentException when the config is missing or invalid, saying why
-     * @throws IOException when the file cannot be read
-     */
-    public static ServiceModule fromFile(Path file) throws IOException {
-        return new ServiceModule(ServiceConfig.read(file));
-    }
-
     @Override
     protected void configure() {
         bind(ServiceConfig.class).toInstance(config);
-        bind(Recommender.class).to(SwappableRecommender.class);
-        bind(ModelSwap.class).to(SwappableRecommender.class);
+        install(AttentiveModule.fromConfig(config.attentiveConfig()));
     }
 
     @Provides
     @Singleton
-    SwappableRecommender recommender() {
-        try {
-            return new SwappableRecommender(TwoTowerModels.load(config.model()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot load the model the service config names: " + e.getMessage(), e);
-        }
+    ModelSwap swap(ServingRecommender serving) {
+        return dir -> {
+            try {
+                serving.swap(dir);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        };
     }
 
     @Provides

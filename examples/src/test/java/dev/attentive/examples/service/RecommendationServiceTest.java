@@ -31,16 +31,18 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The service over loopback HTTP: a real two-tower model trained on synthetic data and saved, loaded
- * by the Guice module from a config file, served on an ephemeral port, and called with
- * {@link java.net.http.HttpClient}. Each test gets a freshly loaded model, so catalogue changes do
- * not leak between tests.
+ * The service over loopback HTTP: a real two-tower model trained on synthetic data and saved, served
+ * by the runtime from an Attentive config file (through a Lucene HNSW index and a catalogue journal in
+ * an index directory on disk), wired by the Guice module, listening on an ephemeral port, and called
+ * with {@link java.net.http.HttpClient}. Each test serves from its own fresh index directory, so
+ * catalogue changes do not leak between tests.
  */
 class RecommendationServiceTest {
     @TempDir
     static Path models;
     private static Dataset data;
 
+    private Path config;
     private Recommender recommender;
     private RecommendationService service;
     private Client client;
@@ -54,8 +56,15 @@ class RecommendationServiceTest {
     }
 
     @BeforeEach
-    void start() throws IOException {
-        Injector injector = Guice.createInjector(ServiceModule.fromFile(ServiceFixtures.config(models, "a")));
+    void start(@TempDir Path serving) throws IOException {
+        // The config sits next to the models, so that POST /model can name them relative to it.
+        config = ServiceFixtures.config(models.resolve("attentive-" + serving.getFileName() + ".json"), models.resolve("a"),
+                serving);
+        startService();
+    }
+
+    private void startService() {
+        Injector injector = Guice.createInjector(new ServiceModule(ServiceConfig.of(config).withPort(0)));
         recommender = injector.getInstance(Recommender.class);
         service = injector.getInstance(RecommendationService.class);
         InetSocketAddress address = service.start();
@@ -287,7 +296,7 @@ class RecommendationServiceTest {
     void postModelSwapsToTheSecondModelAndABadPathKeepsTheFirst() throws Exception {
         Answer bad = client.post("model", "{\"path\": \"missing\"}");
         assertThat(bad.status()).isEqualTo(400);
-        assertThat(bad.error()).startsWith("Cannot serve the model in " + models.resolve("missing"))
+        assertThat(bad.error()).startsWith("Cannot swap to " + models.resolve("missing") + ": it is not a saved model")
                 .endsWith("; the previous model is still serving");
         assertThat(ids(client.get("recommend?user=u1&k=3"))).allMatch(id -> id.startsWith("i"));
 
@@ -295,6 +304,7 @@ class RecommendationServiceTest {
         assertThat(swapped.status()).isEqualTo(200);
         assertThat(swapped.json().get("model").stringValue()).isEqualTo(models.resolve("b").toString());
         assertThat(swapped.json().get("catalogueSize").intValue()).isEqualTo(120);
+        assertThat(swapped.json().get("generation").intValue()).isEqualTo(2);
 
         assertThat(ids(client.get("recommend?user=u1&k=3"))).hasSize(3).allMatch(id -> id.matches("b\\d+"));
         assertThat(ids(client.get("similar?item=b4&k=3"))).hasSize(3).allMatch(id -> id.matches("b\\d+"));
@@ -338,11 +348,36 @@ class RecommendationServiceTest {
     }
 
     @Test
+    void catalogueChangesAndASwapSurviveARestartFromTheIndexDirectory() throws Exception {
+        assertThat(client.put("items/kept", "{\"genre\": \"g2\", \"color\": \"ultraviolet\"}").status()).isEqualTo(201);
+        assertThat(client.delete("items/i7").status()).isEqualTo(204);
+
+        stop();
+        startService();
+
+        assertThat(client.get("items/kept").json().get("features").get("color").stringValue()).isEqualTo("ultraviolet");
+        assertThat(client.get("items/i7").status()).isEqualTo(404);
+        assertThat(ids(client.get("recommend?user=u1&k=5&filter=color:ultraviolet"))).containsExactly("kept");
+
+        // A swap carries the catalogue changes to the new model and is itself kept.
+        assertThat(client.post("model", "{\"path\": \"b\"}").status()).isEqualTo(200);
+        stop();
+        startService();
+
+        Answer health = client.get("health");
+        assertThat(health.json().get("generation").intValue()).isEqualTo(2);
+        assertThat(health.json().get("catalogueSize").intValue()).isEqualTo(121); // 120 b-items and kept
+        assertThat(ids(client.get("similar?item=b4&k=5&filter=color:ultraviolet"))).containsExactly("kept");
+        assertThat(ids(client.get("recommend?user=u1&k=3"))).allMatch(id -> id.matches("b\\d+|kept"));
+    }
+
+    @Test
     void healthIndexUnknownPathsAndWrongMethodsAnswerInJson() throws Exception {
         Answer health = client.get("health");
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().get("status").stringValue()).isEqualTo("ok");
         assertThat(health.json().get("catalogueSize").intValue()).isEqualTo(120);
+        assertThat(health.json().get("generation").intValue()).isEqualTo(1);
 
         assertThat(client.get("").json().get("endpoints").stringValue()).isEqualTo(RecommendationService.ENDPOINTS);
 

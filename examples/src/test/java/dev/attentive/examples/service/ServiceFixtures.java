@@ -68,9 +68,21 @@ public final class ServiceFixtures {
         return dir;
     }
 
-    /** Writes a service config serving {@code model} on a free loopback port. */
-    static Path config(Path dir, String model) throws IOException {
-        return Files.writeString(dir.resolve("service.json"), "{\"model\": \"" + model + "\", \"port\": 0}");
+    /**
+     * Writes an Attentive config that serves a saved model through a Lucene HNSW index kept on disk, with
+     * the catalogue journal, in {@code indexDirectory}.
+     *
+     * @param file the config file to write
+     * @param model the saved model's directory
+     * @param indexDirectory the serving directory
+     * @return the file
+     * @throws IOException when writing fails
+     */
+    public static Path config(Path file, Path model, Path indexDirectory) throws IOException {
+        var config = Json.object();
+        config.putObject("model").put("load", model.toAbsolutePath().toString());
+        config.put("retriever", "lucene-hnsw").put("indexDirectory", indexDirectory.toAbsolutePath().toString());
+        return Files.write(file, Json.write(config));
     }
 
     /** A status and a JSON body (null for none) of one reply. */
