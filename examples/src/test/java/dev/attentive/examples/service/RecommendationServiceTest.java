@@ -53,6 +53,8 @@ class RecommendationServiceTest {
         ServiceFixtures.trainAndSave(data, models.resolve("a"));
         // The second model's items are b0, b1, ... so that a swap shows in every answer.
         ServiceFixtures.trainAndSave(ServiceFixtures.renamed(data, "b"), models.resolve("b"));
+        // The third model's items have no colour: catalogue changes that set one do not fit it.
+        ServiceFixtures.trainAndSave(ServiceFixtures.withoutItemField(data, "color"), models.resolve("no-color"));
     }
 
     @BeforeEach
@@ -345,6 +347,19 @@ class RecommendationServiceTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aModelTheCatalogueChangesDoNotFitIsA409AndTheCurrentOneKeepsServing() throws Exception {
+        assertThat(client.put("items/painted", "{\"genre\": \"g2\", \"color\": \"ultraviolet\"}").status()).isEqualTo(201);
+
+        Answer conflict = client.post("model", "{\"path\": \"no-color\"}");
+
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(conflict.error()).startsWith("Cannot apply catalogue change").contains("put item painted")
+                .contains("'color'").endsWith("; the previous model is still serving");
+        assertThat(client.get("health").json().get("generation").intValue()).isEqualTo(1);
+        assertThat(ids(client.get("recommend?user=u1&k=5&filter=color:ultraviolet"))).containsExactly("painted");
     }
 
     @Test

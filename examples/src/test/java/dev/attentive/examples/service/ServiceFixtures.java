@@ -1,6 +1,8 @@
 package dev.attentive.examples.service;
 
 import dev.attentive.api.Dataset;
+import dev.attentive.api.FeatureSchema;
+import dev.attentive.api.FeatureValue;
 import dev.attentive.api.Features;
 import dev.attentive.api.FeatureTable;
 import dev.attentive.api.Interaction;
@@ -48,6 +50,19 @@ public final class ServiceFixtures {
         data.items().rows().forEach((id, f) -> items.put(rename(id, prefix), f));
         return new Dataset(data.name() + "-" + prefix, interactions, data.users(),
                 new FeatureTable<>(data.items().schema(), items));
+    }
+
+    /** The same data without the item field {@code field}: a model whose item schema lacks it. */
+    static Dataset withoutItemField(Dataset data, String field) {
+        Map<ItemId, Features> items = new LinkedHashMap<>();
+        data.items().rows().forEach((id, f) -> {
+            Map<String, FeatureValue> kept = new LinkedHashMap<>(f.values());
+            kept.remove(field);
+            items.put(id, new Features(kept));
+        });
+        FeatureSchema schema = new FeatureSchema(data.items().schema().fields().stream()
+                .filter(spec -> !spec.name().equals(field)).toList());
+        return new Dataset(data.name() + "-no-" + field, data.interactions(), data.users(), new FeatureTable<>(schema, items));
     }
 
     private static ItemId rename(ItemId id, String prefix) {
