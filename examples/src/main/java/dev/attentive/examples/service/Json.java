@@ -113,30 +113,21 @@ final class Json {
             switch (spec.type()) {
                 case CATEGORICAL -> {
                     if (!value.isString()) {
-                        throw wrongType(where, spec, value, "a string, e.g. \"" + name + "\": \"Drama\"");
+                        throw wrongType(where, spec, value, "a string");
                     }
                     out.categorical(name, value.stringValue());
                 }
                 case NUMERIC -> {
                     if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
-                        throw wrongType(where, spec, value, "a finite number, e.g. \"" + name + "\": 1994");
+                        throw wrongType(where, spec, value, "a finite number");
                     }
                     out.numeric(name, value.doubleValue());
                 }
                 case MULTI_CATEGORICAL -> {
-                    List<String> values = new ArrayList<>();
-                    if (value.isArray()) {
-                        for (JsonNode v : value.values()) {
-                            if (!v.isString()) {
-                                throw wrongType(where, spec, value, "an array of strings, e.g. \"" + name
-                                        + "\": [\"a\", \"b\"]");
-                            }
-                            values.add(v.stringValue());
-                        }
-                    } else {
-                        throw wrongType(where, spec, value, "an array of strings, e.g. \"" + name + "\": [\"a\", \"b\"]");
+                    if (!value.isArray() || value.values().stream().anyMatch(v -> !v.isString())) {
+                        throw wrongType(where, spec, value, "an array of strings");
                     }
-                    out.multi(name, values);
+                    out.multi(name, value.values().stream().map(JsonNode::stringValue).toList());
                 }
             }
         }

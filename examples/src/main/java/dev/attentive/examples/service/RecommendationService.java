@@ -33,15 +33,32 @@ import java.util.concurrent.Executors;
  * unknown path or item, 405 for a wrong method, 409 for a model swap the catalogue does not fit, 501 for what the served model cannot do (a fixed
  * catalogue), 500 for a failure of the service (logged through {@link System.Logger}).
  *
+ * <p>Replies go out with TCP_NODELAY: loading this class sets the JDK server's
+ * {@code sun.net.httpserver.nodelay} property unless it is set already, which takes effect when it
+ * comes before the JVM's first {@code HttpServer} (as in {@code attentive serve}); a host that starts
+ * another JDK HTTP server first passes {@code -Dsun.net.httpserver.nodelay=true} itself, or large
+ * replies (explanations) wait about 40 ms each for the client's delayed acknowledgement.
+ *
  * <p>Thread safe. The service does not own the recommender: whoever created it closes it after
  * {@link #close()}.
  */
 public final class RecommendationService implements AutoCloseable {
     /** The largest {@code k} a request may ask for. */
     public static final int MAX_K = 1000;
+    private static final String NO_DELAY = "sun.net.httpserver.nodelay";
     static final String ENDPOINTS = "the endpoints are GET /recommend, GET /similar, GET|PUT|DELETE /items/{id}, "
             + "POST /model and GET /health";
     private static final System.Logger LOG = System.getLogger(RecommendationService.class.getName());
+
+    static {
+        // The JDK server writes a reply's headers and body separately and leaves Nagle's algorithm on
+        // by default, so a body that does not fit the first segment waits for the client's delayed ACK:
+        // 44 ms for every explained /recommend (k=10, about 8 KB) against 0.45 ms with TCP_NODELAY.
+        // The JDK reads this property once, when the first HttpServer of the JVM starts.
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
+    }
 
     private final Recommender recommender;
     private final ModelSwap swap;

@@ -279,8 +279,10 @@ class RecommendationServiceTest {
     void aPutWithAnUnknownFieldOrAWrongTypeIsA400NamingTheField() throws Exception {
         Answer wrongType = client.put("items/x", "{\"quality\": \"high\"}");
         assertThat(wrongType.status()).isEqualTo(400);
-        assertThat(wrongType.error()).isEqualTo("Item field 'quality' in PUT /items/x is NUMERIC and takes a finite number, "
-                + "e.g. \"quality\": 1994; got STRING \"high\"");
+        assertThat(wrongType.error())
+                .isEqualTo("Item field 'quality' in PUT /items/x is NUMERIC and takes a finite number; got STRING \"high\"");
+        assertThat(client.put("items/x", "{\"tags\": [\"a\", 3]}").error())
+                .isEqualTo("Item field 'tags' in PUT /items/x is MULTI_CATEGORICAL and takes an array of strings; got ARRAY [\"a\",3]");
 
         Answer unknown = client.put("items/x", "{\"year\": 1994}");
         assertThat(unknown.status()).isEqualTo(400);
