@@ -42,7 +42,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         exitCodeList = {"0:success", "1:internal failure (rerun with --verbose for the stack trace)",
                 "2:bad usage or bad input (one line on standard error says why)"},
         subcommands = {DemoCommand.class, EvaluateCommand.class, TuneCommand.class, ProfileCommand.class, FetchCommand.class,
-                RecommendCommand.class, BenchIndexCommand.class, PluginsCommand.class})
+                RecommendCommand.class, BenchIndexCommand.class, PluginsCommand.class,
+                ServeCommand.class})
 public final class AttentiveCli implements Runnable {
     /** Exit status of a run that succeeded. */
     static final int OK = 0;
