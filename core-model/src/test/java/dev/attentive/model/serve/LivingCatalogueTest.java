@@ -12,8 +12,6 @@ import dev.attentive.api.Recommendation;
 import dev.attentive.api.RecommendationRequest;
 import dev.attentive.api.Recommender;
 import dev.attentive.api.UserId;
-import dev.attentive.api.spi.ProviderRegistry;
-import dev.attentive.api.spi.TrainingContext;
 import dev.attentive.kernels.Vectors;
 import dev.attentive.model.nn.Side;
 import dev.attentive.model.features.FieldEncoder;
@@ -38,17 +36,12 @@ import org.junit.jupiter.api.Test;
  * changes the vector; a removed item is never returned again, also under concurrent requests.
  */
 class LivingCatalogueTest {
-    private static final Map<String, String> SMALL = Map.of("dim", "16", "userWidths", "32", "itemWidths", "32",
-            "batch", "32", "epochs", "8", "lr", "0.01", "historyLength", "5", "temperature", "0.1",
-            "historyAttention", "mean", "attention", "mean");
-
     private static TwoTowerRecommender train(long seed) {
-        return (TwoTowerRecommender) ProviderRegistry.models().get("two-tower").train(TwoTowerModelTest.planted(seed),
-                SMALL, TrainingContext.of(seed));
+        return ServeFixtures.train(seed, 8);
     }
 
     private static Features item(String kind, double year) {
-        return Features.builder().categorical("kind", kind).numeric("year", year).build();
+        return ServeFixtures.item(kind, year);
     }
 
     private static List<String> ids(List<Recommendation> recs) {

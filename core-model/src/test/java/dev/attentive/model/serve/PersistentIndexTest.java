@@ -15,7 +15,6 @@ import dev.attentive.api.Similarity;
 import dev.attentive.api.UserId;
 import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.RetrieverSpec;
-import dev.attentive.api.spi.TrainingContext;
 import dev.attentive.model.TwoTowerModels;
 import dev.attentive.model.TwoTowerModels.Serving;
 import java.io.IOException;
@@ -33,17 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
  * directory and both fingerprints.
  */
 class PersistentIndexTest {
-    private static final Map<String, String> SMALL = Map.of("dim", "16", "userWidths", "32", "itemWidths", "32",
-            "batch", "32", "epochs", "6", "lr", "0.01", "historyLength", "5", "temperature", "0.1",
-            "historyAttention", "mean", "attention", "mean");
-
     private static TwoTowerRecommender train(long seed) {
-        return (TwoTowerRecommender) ProviderRegistry.models().get("two-tower").train(TwoTowerModelTest.planted(seed),
-                SMALL, TrainingContext.of(seed));
+        return ServeFixtures.train(seed, 6);
     }
 
     private static Features item(String kind, double year) {
-        return Features.builder().categorical("kind", kind).numeric("year", year).build();
+        return ServeFixtures.item(kind, year);
     }
 
     private static List<String> everything(Recommender r) {
