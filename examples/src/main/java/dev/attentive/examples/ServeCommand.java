@@ -24,6 +24,11 @@ import picocli.CommandLine.Spec;
  * Guice ({@link ServiceModule}). Prints the address it listens on once it answers; on Ctrl-C it stops
  * listening, lets requests under way finish and closes the recommender (unlocking its index
  * directory).
+ *
+ * <p>Unless the JVM sets it, the command sets {@value #GUICE_BYTECODE} to {@code DISABLED} before
+ * Guice first loads: the service uses no method interception, and Guice 7.0.0's generated classes go
+ * through {@code sun.misc.Unsafe}, which prints four "terminally deprecated" warnings on JDK 24 and
+ * later. Host apps that wire the service themselves can pass {@code -Dguice_bytecode_gen_option=DISABLED}.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve recommendations, similar items, catalogue updates and model swaps over HTTP (JSON) "
@@ -44,8 +49,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "The address to listen on (default ${DEFAULT-VALUE}: loopback only, the service has no authentication)")
     String host;
 
+    /** Guice's switch for generated classes (read once, when Guice first loads). */
+    static final String GUICE_BYTECODE = "guice_bytecode_gen_option";
+
     @Override
     public Integer call() {
+        if (System.getProperty(GUICE_BYTECODE) == null) {
+            System.setProperty(GUICE_BYTECODE, "DISABLED");
+        }
         ServiceConfig settings = new ServiceConfig(config, host, port);
         Injector injector = Guice.createInjector(new ServiceModule(settings));
         Recommender recommender;
