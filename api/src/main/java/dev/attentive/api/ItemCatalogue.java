@@ -12,8 +12,9 @@ import java.util.Optional;
  * (cold start); their id contributes nothing to the embedding. Removing an item that the model was
  * trained on removes it from answers; the model's parameters are unchanged.
  *
- * <p>Implementations are thread safe. Where the recommender keeps its catalogue on disk, a change
- * is durable when the call returns (the implementation documents what it writes).
+ * <p>Implementations are thread safe and document whether and when a change is durable (the
+ * runtime's {@code ServingRecommender} with an index directory journals each change before the call
+ * returns; a two-tower recommender on its own keeps changes in memory and in its retriever).
  *
  * @since 0.2.0
  */
