@@ -2,7 +2,9 @@ package dev.attentive.runtime;
 
 import dev.attentive.api.FeatureValue;
 import dev.attentive.api.Features;
+import dev.attentive.api.ItemCatalogue;
 import dev.attentive.api.ItemId;
+import dev.attentive.api.Recommender;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -332,5 +334,33 @@ final class ChangeLog implements AutoCloseable {
             }
         }
         return new Features(values);
+    }
+
+    /** Replays recorded changes onto a model's catalogue. */
+    static void replay(List<Change> changes, Recommender model, String what) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        ItemCatalogue target;
+        try {
+            target = model.catalogue();
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalStateException(what + " holds " + changes.size() + " catalogue changes, but the model to "
+                    + "serve has no living catalogue to apply them to (" + e.getMessage() + ")", e);
+        }
+        for (Change c : changes) {
+            try {
+                if (c.isRemove()) {
+                    target.remove(c.item());
+                } else {
+                    target.put(c.item(), c.features());
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("Cannot apply catalogue change " + c.seq() + " from " + what + " ("
+                        + (c.isRemove() ? "remove" : "put") + " item " + c.item() + ") to the model to serve: "
+                        + e.getMessage() + ". The item's features must fit the model's item schema; remove the item "
+                        + "from the catalogue, or serve a model trained with these fields", e);
+            }
+        }
     }
 }

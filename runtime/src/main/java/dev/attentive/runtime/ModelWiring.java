@@ -81,4 +81,23 @@ final class ModelWiring {
                     + "comes back after a restart, and this one cannot be: " + e.getMessage(), e);
         }
     }
+
+    /** Saves a trained model as a generation (with a directory) and serves it through the retriever. */
+    static Recommender adopt(Recommender trained, ServingDirectory directory, long generation,
+            Plan.Retrieval retrieval) throws IOException {
+        Path index = null;
+        if (directory != null) {
+            try {
+                Path dir = directory.model(generation);
+                ModelWiring.save(trained, dir);
+                directory.syncModel(dir);
+                index = directory.index(generation);
+            } catch (IOException | RuntimeException e) {
+                trained.close();
+                directory.deleteGeneration(generation);
+                throw e;
+            }
+        }
+        return ModelWiring.serve(trained, retrieval, index); // which owns (and on failure closes) trained
+    }
 }

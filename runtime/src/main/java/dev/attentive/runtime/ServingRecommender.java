@@ -109,10 +109,11 @@ public final class ServingRecommender implements Recommender {
                     model = ModelWiring.load(source, plan.retriever(), directory == null ? null
                             : directory.index(generation));
                 } else {
-                    model = adopt(Training.train(plan, progress), directory, generation, plan.retriever());
+                    model = ModelWiring.adopt(Training.train(plan, progress), directory, generation,
+                            plan.retriever());
                 }
             }
-            replay(log.snapshot(), model, "the journal");
+            ChangeLog.replay(log.snapshot(), model, "the journal");
             if (directory != null && state.isEmpty()) {
                 directory.commit(generation, plan.fingerprint());
             }
@@ -135,53 +136,6 @@ public final class ServingRecommender implements Recommender {
                 } catch (Exception e) {
                     cause.addSuppressed(e);
                 }
-            }
-        }
-    }
-
-    /** Saves a trained model as a generation (with a directory) and serves it through the retriever. */
-    private static Recommender adopt(Recommender trained, ServingDirectory directory, long generation,
-            Plan.Retrieval retrieval) throws IOException {
-        Path index = null;
-        if (directory != null) {
-            try {
-                Path dir = directory.model(generation);
-                ModelWiring.save(trained, dir);
-                directory.syncModel(dir);
-                index = directory.index(generation);
-            } catch (IOException | RuntimeException e) {
-                trained.close();
-                directory.deleteGeneration(generation);
-                throw e;
-            }
-        }
-        return ModelWiring.serve(trained, retrieval, index); // which owns (and on failure closes) trained
-    }
-
-    /** Replays recorded changes onto a model's catalogue. */
-    private static void replay(List<ChangeLog.Change> changes, Recommender model, String what) {
-        if (changes.isEmpty()) {
-            return;
-        }
-        ItemCatalogue target;
-        try {
-            target = model.catalogue();
-        } catch (UnsupportedOperationException e) {
-            throw new IllegalStateException(what + " holds " + changes.size() + " catalogue changes, but the model to "
-                    + "serve has no living catalogue to apply them to (" + e.getMessage() + ")", e);
-        }
-        for (ChangeLog.Change c : changes) {
-            try {
-                if (c.isRemove()) {
-                    target.remove(c.item());
-                } else {
-                    target.put(c.item(), c.features());
-                }
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("Cannot apply catalogue change " + c.seq() + " from " + what + " ("
-                        + (c.isRemove() ? "remove" : "put") + " item " + c.item() + ") to the model to serve: "
-                        + e.getMessage() + ". The item's features must fit the model's item schema; remove the item "
-                        + "from the catalogue, or serve a model trained with these fields", e);
             }
         }
     }
@@ -282,7 +236,7 @@ public final class ServingRecommender implements Recommender {
                 throw new IllegalStateException("This serving recommender is closed");
             }
             long generation = current.number + 1;
-            install(adopt(newModel, directory, generation, plan.retriever()), generation);
+            install(ModelWiring.adopt(newModel, directory, generation, plan.retriever()), generation);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot save the new model in " + directory.root() + ": " + e.getMessage(), e);
         } finally {
@@ -350,7 +304,8 @@ public final class ServingRecommender implements Recommender {
                 throw new IllegalStateException("This serving recommender is closed");
             }
             long generation = current.number + 1;
-            install(adopt(Training.train(plan, progress), directory, generation, plan.retriever()), generation);
+            Recommender trained = Training.train(plan, progress);
+            install(ModelWiring.adopt(trained, directory, generation, plan.retriever()), generation);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot save the retrained model in " + directory.root() + ": "
                     + e.getMessage(), e);
@@ -372,10 +327,10 @@ public final class ServingRecommender implements Recommender {
             } finally {
                 writeLock.unlock();
             }
-            replay(first, fresh, "the catalogue changes");
+            ChangeLog.replay(first, fresh, "the catalogue changes");
             writeLock.lock();
             try {
-                replay(log.since(upTo), fresh, "the catalogue changes");
+                ChangeLog.replay(log.since(upTo), fresh, "the catalogue changes");
                 if (directory != null) {
                     directory.commit(generation, null);
                 }
