@@ -79,7 +79,7 @@ final class ManifestWriter {
 
     private static void field(ObjectNode o, SavedField f, TwoTowerModelProvider.Config c) {
         boolean id = f.name().equals("userId") || f.name().equals("itemId");
-        o.put("field", f.name()).put("featureType", f.type()).put("encoding", f.kind().name().toLowerCase(java.util.Locale.ROOT));
+        o.put("field", f.name()).put("idField", id).put("featureType", f.type()).put("encoding", f.kind().name().toLowerCase(java.util.Locale.ROOT));
         switch (f.kind()) {
             case VOCABULARY -> {
                 vocabulary(o, f);
