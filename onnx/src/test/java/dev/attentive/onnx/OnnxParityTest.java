@@ -95,7 +95,7 @@ class OnnxParityTest {
             boolean context = manifest.get("model").get("config").get("context").asBoolean();
             SplittableRandom random = new SplittableRandom(name.hashCode());
 
-            List<ManifestInputs.Entity> users = knownUsers(lib.users());
+            List<ManifestInputs.Entity> users = knownUsers(data, lib.users());
             assertThat(users).hasSize(1000);
             List<ManifestInputs.Entity> requests = requests(random, context, lib.items());
             float[] requestVectors = new float[REQUESTS * lib.dim()];
@@ -131,7 +131,7 @@ class OnnxParityTest {
     }
 
     /** The known users with their features and training items, most recent first. */
-    private static List<ManifestInputs.Entity> knownUsers(List<UserId> ids) {
+    static List<ManifestInputs.Entity> knownUsers(Dataset data, List<UserId> ids) {
         Map<UserId, List<Interaction>> byUser = new HashMap<>();
         for (Interaction i : data.interactions()) {
             byUser.computeIfAbsent(i.user(), u -> new ArrayList<>()).add(i);
