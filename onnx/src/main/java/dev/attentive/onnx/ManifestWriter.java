@@ -84,8 +84,9 @@ final class ManifestWriter {
             case VOCABULARY -> {
                 vocabulary(o, f);
                 o.put("rule", id
-                        ? "index = 1 + the id's position in vocabulary; an id not in it (a " + f.name().replace("Id", "")
-                                + " the model was not trained on) = -1: the id field is missing, as in the library"
+                        ? "index = 1 + the id's position in vocabulary; an id not in it (" + (f.name().equals("userId")
+                                ? "a user" : "an item") + " the model was not trained on) = -1: the id field is missing, "
+                                + "as in the library"
                         : "index = 1 + the value's position in vocabulary; a value not in it = 0 (the "
                                 + "out-of-vocabulary row); missing = -1"
                                 + (context(f, c) ? contextNote(f) : ""));
