@@ -148,7 +148,7 @@ public final class OnnxExport {
     }
 
     /** Refuses what cannot be exported, naming the setting, its value and what is supported. */
-    static void checkSupported(SavedTwoTower saved) throws ModelFormatException {
+    static void checkSupported(SavedTwoTower saved) {
         TwoTowerModelProvider.Config c = saved.config();
         String where = "Cannot export " + saved.dir() + " to ONNX: ";
         if (!FIELD_ATTENTIONS.contains(c.attention().toLowerCase(Locale.ROOT))) {

@@ -65,7 +65,9 @@ class OnnxParityTest {
                         "attention.keyProjection", "true", "attention.attentionDim", "8",
                         "historyAttention", "attention-pooling", "historyAttention.scoring", "additive",
                         "historyAttention.attentionDim", "8", "historyLength", "20", "context", "true",
-                        "userWidths", "32", "itemWidths", "32"))));
+                        "userWidths", "32", "itemWidths", "32"))),
+                // attention-pooling's own defaults: dot scoring straight against the query, field bias.
+                Arguments.of("attention-pooling-defaults", with(common, Map.of("attention", "attention-pooling"))));
     }
 
     private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
