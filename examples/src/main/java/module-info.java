@@ -9,6 +9,7 @@ module dev.attentive.examples {
     requires dev.attentive.model;
     requires dev.attentive.index.lucene;
     requires dev.attentive.guice;
+    requires dev.attentive.onnx; // export-onnx
     requires dev.attentive.runtime; // the service example serves a ServingRecommender
     requires com.google.guice; // the service example's wiring
     requires jdk.httpserver; // the service example's HTTP server

@@ -279,6 +279,27 @@ public final class TwoTowerModels {
     }
 
     /**
+     * The fingerprint of a two-tower model's item tower: a SHA-256 over everything that turns an item's
+     * id and features into its vector (the dimension, the attention and tower plugins with their
+     * settings, the item field encoders with their vocabularies and statistics, and every item-side
+     * parameter). Two models with one fingerprint embed every item alike, so an index of item vectors
+     * built by one serves the other; it is the fingerprint the model's retriever is opened with
+     * ({@code RetrieverSpec.modelFingerprint}). For exports that index item vectors elsewhere.
+     *
+     * @param model a model returned by the {@code two-tower} provider or by {@link #load}
+     * @return 64 lowercase hex digits
+     * @throws IllegalArgumentException when {@code model} is not a two-tower model
+     * @since 0.2.0
+     */
+    public static String itemTowerFingerprint(Recommender model) {
+        if (!(model instanceof TwoTowerRecommender r)) {
+            throw new IllegalArgumentException("TwoTowerModels.itemTowerFingerprint needs a two-tower model, got "
+                    + (model == null ? "null" : model.getClass().getName()));
+        }
+        return r.itemTowerFingerprint();
+    }
+
+    /**
      * The vectors a two-tower model serves: one L2-normalised embedding per catalogue item and per user
      * known from training, row-major ({@code itemVectors[i * dim + d]}). For benchmarks and for host
      * apps that index or analyse the embeddings elsewhere. The arrays are copies.

@@ -43,7 +43,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 "2:bad usage or bad input (one line on standard error says why)"},
         subcommands = {DemoCommand.class, EvaluateCommand.class, TuneCommand.class, ProfileCommand.class, FetchCommand.class,
                 RecommendCommand.class, BenchIndexCommand.class, PluginsCommand.class,
-                ServeCommand.class})
+                ServeCommand.class, ExportOnnxCommand.class})
 public final class AttentiveCli implements Runnable {
     /** Exit status of a run that succeeded. */
     static final int OK = 0;
