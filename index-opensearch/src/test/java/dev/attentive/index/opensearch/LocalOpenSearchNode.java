@@ -5,15 +5,18 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Starts one local OpenSearch node from the artifacts the build fetched, for trying the retriever or
  * running {@code attentive bench-index --retriever opensearch} against it; prints the endpoint and
- * runs until interrupted (Ctrl-C), then stops the node and deletes its temp folder. From the
- * repository root, after {@code mvn -pl index-opensearch -am -DskipTests -Djapicmp.skip=true verify}
- * (which fetches the distribution into {@code index-opensearch/target/opensearch-dist}):
+ * runs until interrupted (Ctrl-C or SIGTERM), then stops the node and deletes its temp folder. It
+ * needs only the JDK: from the repository root, after
+ * {@code mvn -q -B -o -DskipTests -Djapicmp.skip=true package} (which compiles the test classes and
+ * fetches the distribution into {@code index-opensearch/target/opensearch-dist}):
  * <pre>
- * JAVA_HOME=/path/to/jdk-21+ mvn -q -o -pl index-opensearch exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.attentive.index.opensearch.LocalOpenSearchNode
+ * /usr/lib/jvm/temurin-25-jdk-amd64/bin/java -cp index-opensearch/target/test-classes \
+ *     dev.attentive.index.opensearch.LocalOpenSearchNode
  * </pre>
- * The node uses the same fixture as the tests (512 MB heap, loopback, free ports, as {@code nobody}
- * when run as root).
+ * The node runs on that JDK (21 or newer); {@code -Dattentive.opensearch.dist=DIR} reads the
+ * distribution from elsewhere.
+ * The node uses the same fixture as the tests (512 MB heap, loopback, a free port, as {@code nobody}
+ * when run as root), but with the JVM's full JIT (the tests' nodes run C1 only).
  */
 public final class LocalOpenSearchNode {
     private LocalOpenSearchNode() {
@@ -29,7 +32,7 @@ public final class LocalOpenSearchNode {
         if (System.getProperty("attentive.opensearch.dist") == null) {
             System.setProperty("attentive.opensearch.dist", "index-opensearch/target/opensearch-dist");
         }
-        OpenSearchCluster cluster = OpenSearchCluster.start(1, "local");
+        OpenSearchCluster cluster = OpenSearchCluster.start(1, "local", false);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cluster.close();

@@ -25,7 +25,8 @@ import java.util.zip.ZipInputStream;
  * the k-NN plugin that the build fetched as Maven artifacts into a fresh folder under {@code /tmp},
  * installs the plugin, and starts each node with a 512 MB heap on free ports, with the JDK that runs the
  * tests. OpenSearch refuses to run as root, so as root the folders are given to {@code nobody} (65534)
- * and each node is started through {@code setpriv}; as another user it starts directly. The process
+ * and each node is started through {@code setpriv}; as another user it starts directly. The nodes of a
+ * cluster start in parallel (one installation, one k-NN plugin install). The process
  * held for a node is the node's own JVM ({@code setpriv} and {@code bin/opensearch} both exec), so
  * {@link #kill} is a real SIGKILL of the node. {@link #close} stops every node and deletes the folder.
  */
@@ -45,6 +46,8 @@ final class OpenSearchCluster implements AutoCloseable {
         final int httpPort;
         final int transportPort;
         Process process;
+        /** Killed on purpose ({@link #kill}): its exit is not a failure. */
+        volatile boolean killed;
 
         Node(int index, Path dir, int httpPort, int transportPort) {
             this.index = index;
@@ -74,9 +77,13 @@ final class OpenSearchCluster implements AutoCloseable {
      * @param size 1 (a single-node cluster) or more (node 0 is the only cluster-manager-eligible node,
      *     the others hold data only, so killing one of them never costs the cluster its manager)
      * @param name a short name for the cluster and its temp folder
+     * @param forTests whether the nodes' JVMs run the C1 compiler only ({@code -XX:TieredStopAtLevel=1}):
+     *     a node was up in 132 s instead of 208 s that way on a 2-core machine at a load of about 18 (one
+     *     start each), and the tests' small indices need start-up more than peak speed; a node for a
+     *     benchmark passes false
      * @return the running cluster; close it
      */
-    static OpenSearchCluster start(int size, String name) {
+    static OpenSearchCluster start(int size, String name, boolean forTests) {
         Path dist = Path.of(System.getProperty("attentive.opensearch.dist", "target/opensearch-dist"));
         Path serverZip = dist.resolve("opensearch.zip");
         Path knnZip = dist.resolve("opensearch-knn.zip");
@@ -103,7 +110,8 @@ final class OpenSearchCluster implements AutoCloseable {
             cluster.installPlugin(knnZip);
             List<Integer> ports = freePorts(2 * size);
             for (int i = 0; i < size; i++) {
-                cluster.nodes.add(cluster.configureNode(i, size, ports.get(2 * i), ports.get(2 * i + 1), ports));
+                cluster.nodes.add(cluster.configureNode(i, size, ports.get(2 * i), ports.get(2 * i + 1), ports,
+                        forTests));
             }
             if (isRoot()) {
                 run(List.of("chown", "-R", NOBODY + ":" + NOBODY, root.toString()), root.resolve("chown.out"));
@@ -111,7 +119,7 @@ final class OpenSearchCluster implements AutoCloseable {
             for (Node node : cluster.nodes) {
                 cluster.launch(node);
             }
-            cluster.awaitHealth(size, "yellow");
+            cluster.awaitHealth(null, size, "yellow");
             cluster.nodes.forEach(OpenSearchCluster::checkHoldsJvm);
             return cluster;
         } catch (RuntimeException | IOException e) {
@@ -136,9 +144,10 @@ final class OpenSearchCluster implements AutoCloseable {
         return List.copyOf(nodes);
     }
 
-    /** Kills a node's JVM with SIGKILL and waits until it is gone. */
+    /** Kills a node's JVM with SIGKILL and waits until it is gone; the node stays down. */
     void kill(int index) {
         Node node = nodes.get(index);
+        node.killed = true;
         node.process.destroyForcibly();
         try {
             if (!node.process.waitFor(30, TimeUnit.SECONDS)) {
@@ -150,22 +159,19 @@ final class OpenSearchCluster implements AutoCloseable {
         }
     }
 
-    /** Starts a stopped node again on its folder and ports. */
-    void restart(int index) {
-        launch(nodes.get(index));
-    }
-
     /**
-     * Waits until the cluster reports this status (or better) with all its nodes.
+     * Waits until the cluster, or one index of it, reports this status (or better) with this many nodes.
      *
+     * @param index an index, alias or pattern, or null for the whole cluster
+     * @param nodeCount the nodes the cluster must have
      * @param status {@code yellow} or {@code green}
      */
-    void awaitHealth(int nodeCount, String status) {
+    void awaitHealth(String index, int nodeCount, String status) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         String last = "no answer yet";
         while (System.nanoTime() < deadline) {
             for (Node node : nodes) {
-                if (node.process != null && !node.process.isAlive()) {
+                if (node.process != null && !node.process.isAlive() && !node.killed) {
                     throw new IllegalStateException("OpenSearch node-" + node.index + " exited with code "
                             + node.process.exitValue() + " while waiting for the cluster to be " + status + "\n"
                             + logTail());
@@ -176,7 +182,8 @@ final class OpenSearchCluster implements AutoCloseable {
                     continue;
                 }
                 try {
-                    String[] r = get(node.endpoint() + "/_cluster/health?wait_for_nodes=" + nodeCount
+                    String[] r = get(node.endpoint() + "/_cluster/health" + (index == null ? "" : "/" + index)
+                            + "?wait_for_nodes=" + nodeCount
                             + "&wait_for_status=" + status + "&timeout=2s");
                     last = r[0] + " " + r[1];
                     if (r[0].equals("200") && r[1].contains("\"timed_out\":false")) {
@@ -188,7 +195,8 @@ final class OpenSearchCluster implements AutoCloseable {
             }
             sleep(500);
         }
-        throw new IllegalStateException("OpenSearch cluster " + clusterName + " was not " + status + " with "
+        throw new IllegalStateException("OpenSearch cluster " + clusterName + (index == null ? "" : " (index "
+                + index + ")") + " was not " + status + " with "
                 + nodeCount + " node(s) within " + START_TIMEOUT.toSeconds() + " s (last health answer: " + last + ")\n"
                 + logTail());
     }
@@ -236,8 +244,8 @@ final class OpenSearchCluster implements AutoCloseable {
         }
     }
 
-    private Node configureNode(int index, int size, int httpPort, int transportPort, List<Integer> ports)
-            throws IOException {
+    private Node configureNode(int index, int size, int httpPort, int transportPort, List<Integer> ports,
+            boolean forTests) throws IOException {
         Path dir = root.resolve("node-" + index);
         Path config = dir.resolve("config");
         Files.createDirectories(config);
@@ -271,12 +279,15 @@ final class OpenSearchCluster implements AutoCloseable {
                     .append(java.util.stream.IntStream.range(0, size).mapToObj(i -> "\"127.0.0.1:" + ports.get(2 * i + 1) + "\"")
                             .collect(Collectors.joining(",")))
                     .append("]\ncluster.initial_cluster_manager_nodes: [\"node-0\"]\n")
-                    .append("node.roles: [").append(index == 0 ? "cluster_manager, data, ingest" : "data, ingest").append("]\n");
+                    .append("node.roles: [").append(index == 0 ? "cluster_manager, data, ingest" : "data, ingest").append("]\n")
+                    // Primaries spread over the nodes, so a data-only node holds one to kill.
+                    .append("cluster.routing.allocation.balance.prefer_primary: true\n");
         }
         Files.writeString(config.resolve("opensearch.yml"), yml.toString());
         // The nodes share one installation: no GC log in its logs/ folder, no heap dumps.
         Files.writeString(config.resolve("jvm.options.d").resolve("attentive-test.options"),
-                "-Xlog:disable\n-Xlog:all=warning:stderr\n-XX:-HeapDumpOnOutOfMemoryError\n");
+                "-Xlog:disable\n-Xlog:all=warning:stderr\n-XX:-HeapDumpOnOutOfMemoryError\n"
+                        + (forTests ? "-XX:TieredStopAtLevel=1\n" : ""));
         return new Node(index, dir, httpPort, transportPort);
     }
 

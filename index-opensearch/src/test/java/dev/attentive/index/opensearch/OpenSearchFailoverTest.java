@@ -19,46 +19,44 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A two-node cluster (node-0 cluster manager and data, node-1 data only), an index with two shards and
- * one replica, and a stream of searches and acknowledged writes (adds and updates) while node-1 is killed
- * with SIGKILL, kept down, and restarted.
+ * The shared three-node cluster (node-0 cluster manager and data, nodes 1 and 2 data only), an index
+ * with two shards and one replica, and a stream of searches and acknowledged writes (adds and updates)
+ * while a data node holding a primary of the index is killed with SIGKILL and stays down. The index
+ * sets {@code index.unassigned.node_left.delayed_timeout} to 0 s, so the cluster manager places the
+ * lost copies on the remaining nodes at once and the index is green again without the killed node
+ * (with the default of one minute, replicas wait for the node to come back that long).
  *
  * <p>The rule asserted: no search fails before the kill; a search may fail only within the failover
  * window of {@value #FAILOVER_WINDOW_MS} ms after the kill (the cluster manager noticing the loss and
- * promoting replicas); searches keep being answered during the outage, also after that window; writes
- * are acknowledged again after the window; and once the cluster is green again every acknowledged item
- * is present with the vector of its last acknowledged write (lost = 0, stale = 0). A write that failed
- * is not acknowledged, so its item is left out of the check (it may or may not have landed).
+ * promoting replicas); searches keep being answered during the {@value #OUTAGE_MS} ms observed after the
+ * kill, also after that window, and until the end; writes are acknowledged again after the window; and
+ * once the index is green again every acknowledged item is present with the vector of its last
+ * acknowledged write (lost = 0, stale = 0). A write that failed is not acknowledged, so its item is left
+ * out of the check (it may or may not have landed).
+ *
+ * <p>It runs after the other classes on the shared cluster ({@code @Order}, with the class orderer in
+ * {@code junit-platform.properties}), which lose their replica-less indices on the killed node.
  */
+@ExtendWith(SharedOpenSearchCluster.class)
+@Order(Integer.MAX_VALUE)
 class OpenSearchFailoverTest {
     private static final long FAILOVER_WINDOW_MS = 10_000;
     private static final long OUTAGE_MS = 20_000;
     private static final int DIM = 16;
     private static final String INDEX = "failover";
-    private static OpenSearchCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = OpenSearchCluster.start(2, "pair");
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     record Event(long atMs, boolean ok, String error) {
     }
 
     @Test
     void searchesAreAnsweredAndNoAcknowledgedWriteIsLostWhenANodeIsKilled() throws Exception {
+        OpenSearchCluster cluster = SharedOpenSearchCluster.cluster();
+        int nodes = SharedOpenSearchCluster.NODES;
         var provider = new OpenSearchRetrieverProvider();
         var config = provider.configure(Map.of("endpoints", cluster.endpoints(), "index", INDEX, "shards", "2",
                 "replicas", "1", "refreshIntervalMs", "200", "connectTimeoutMs", "1000"));
@@ -69,9 +67,26 @@ class OpenSearchFailoverTest {
         }
         try (Retriever retriever = provider.create(config, RetrieverSpec.of(DIM))) {
             retriever.index(initial);
-            cluster.awaitHealth(2, "green");
-            String shards = OpenSearchCluster.get(cluster.nodes().get(0).endpoint() + "/_cat/shards/" + INDEX + "-*")[1];
-            System.out.println("[failover] shards before the kill:\n" + shards.strip());
+            try (ClusterConnection conn = new ClusterConnection(config)) {
+                conn.expectOk("PUT", "/" + INDEX + "/_settings", Map.of(),
+                        "{\"index\":{\"unassigned\":{\"node_left\":{\"delayed_timeout\":\"0s\"}}}}",
+                        "place the copies of a lost node at once");
+            }
+            cluster.awaitHealth(INDEX, nodes, "green");
+            String shards = OpenSearchCluster.get(SharedOpenSearchCluster.firstEndpoint() + "/_cat/shards/" + INDEX
+                    + "-*?h=index,shard,prirep,state,docs,node")[1].strip();
+            System.out.println("[failover] shards before the kill:\n" + shards);
+            // A data-only node that holds a primary: its loss needs a promotion (node-0, the only
+            // cluster manager, is never killed).
+            int victim = -1;
+            for (String line : shards.split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 6 && f[2].equals("p") && !f[5].equals("node-0")) {
+                    victim = Integer.parseInt(f[5].substring("node-".length()));
+                }
+            }
+            assertThat(victim).as("a data-only node holding a primary of the index (shards:%n%s)", shards)
+                    .isPositive();
 
             Map<ItemId, float[]> acked = new ConcurrentHashMap<>();
             initial.forEach(it -> acked.put(it.id(), it.vector()));
@@ -127,12 +142,14 @@ class OpenSearchFailoverTest {
             threads.forEach(Thread::start);
             OpenSearchCluster.sleep(3_000);
             long killAt = System.currentTimeMillis() - t0;
-            cluster.kill(1);
+            cluster.kill(victim);
             OpenSearchCluster.sleep(OUTAGE_MS);
-            long restartAt = System.currentTimeMillis() - t0;
-            cluster.restart(1);
-            cluster.awaitHealth(2, "green");
+            long outageEnd = System.currentTimeMillis() - t0;
+            cluster.awaitHealth(INDEX, nodes - 1, "green");
             long greenAt = System.currentTimeMillis() - t0;
+            String after = OpenSearchCluster.get(SharedOpenSearchCluster.firstEndpoint() + "/_cat/shards/" + INDEX
+                    + "-*?h=index,shard,prirep,state,docs,node")[1].strip();
+            System.out.println("[failover] shards once green without node-" + victim + ":\n" + after);
             OpenSearchCluster.sleep(1_000);
             stop.set(true);
             for (Thread t : threads) {
@@ -140,15 +157,15 @@ class OpenSearchFailoverTest {
             }
 
             long windowEnd = killAt + FAILOVER_WINDOW_MS;
-            List<Event> outage = searches.stream().filter(e -> e.atMs() >= killAt && e.atMs() < restartAt).toList();
+            List<Event> outage = searches.stream().filter(e -> e.atMs() >= killAt && e.atMs() < outageEnd).toList();
             long answered = outage.stream().filter(Event::ok).count();
             long answeredAfterWindow = outage.stream().filter(e -> e.ok() && e.atMs() >= windowEnd).count();
             List<Event> failed = searches.stream().filter(e -> !e.ok()).toList();
             long writesAcked = writes.stream().filter(Event::ok).count();
-            long writesAckedInOutage = writes.stream().filter(e -> e.ok() && e.atMs() >= killAt && e.atMs() < restartAt)
+            long writesAckedInOutage = writes.stream().filter(e -> e.ok() && e.atMs() >= killAt && e.atMs() < outageEnd)
                     .count();
             long writesAckedAfterWindow = writes.stream().filter(e -> e.ok() && e.atMs() >= windowEnd
-                    && e.atMs() < restartAt).count();
+                    && e.atMs() < outageEnd).count();
             long writeErrors = writes.stream().filter(e -> !e.ok()).count();
 
             // Every acknowledged item, read back from the cluster once it is green.
@@ -182,8 +199,9 @@ class OpenSearchFailoverTest {
                 }
             }
             int size = retriever.size();
-            System.out.printf("[failover] kill at %.1f s, restart at %.1f s, green at %.1f s (failover window %d s)%n",
-                    killAt / 1000.0, restartAt / 1000.0, greenAt / 1000.0, FAILOVER_WINDOW_MS / 1000);
+            System.out.printf("[failover] node-%d killed at %.1f s, observed until %.1f s, index green again at %.1f s "
+                    + "(checked after the observation), failover window %d s%n", victim, killAt / 1000.0,
+                    outageEnd / 1000.0, greenAt / 1000.0, FAILOVER_WINDOW_MS / 1000);
             System.out.printf("[failover] searches: %d in all, %d during the %d s outage of which %d answered "
                     + "(%d after the failover window), %d failed in all%n", searches.size(), outage.size(),
                     OUTAGE_MS / 1000, answered, answeredAfterWindow, failed.size());

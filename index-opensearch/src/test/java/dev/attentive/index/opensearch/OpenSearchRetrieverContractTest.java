@@ -8,16 +8,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The contract kit against a real single-node cluster; each retriever gets its own alias. One replica
- * is left out (a one-node cluster cannot place it).
+ * The contract kit against the shared three-node cluster; each retriever gets its own alias, with no
+ * replica (the kit checks the retriever, not replication).
  */
-@ExtendWith(SharedOpenSearchNode.class)
+@ExtendWith(SharedOpenSearchCluster.class)
 class OpenSearchRetrieverContractTest extends RetrieverContractTest {
     private static final AtomicInteger INDICES = new AtomicInteger();
 
     @Override
     protected Retriever create(RetrieverSpec spec) {
-        return new OpenSearchRetrieverProvider().create(Map.of("endpoints", SharedOpenSearchNode.endpoints(),
+        return new OpenSearchRetrieverProvider().create(Map.of("endpoints", SharedOpenSearchCluster.endpoints(),
                 "index", "contract-" + INDICES.incrementAndGet(), "replicas", "0"), spec);
     }
 

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * k results under selective filters, scores, atomic catalogue replacement, reopening, and the errors
  * for a disagreeing mapping, a foreign index and an unreachable cluster.
  */
-@ExtendWith(SharedOpenSearchNode.class)
+@ExtendWith(SharedOpenSearchCluster.class)
 class OpenSearchRetrieverTest {
     private static final AtomicInteger INDICES = new AtomicInteger();
     private final OpenSearchRetrieverProvider provider = new OpenSearchRetrieverProvider();
@@ -44,7 +44,7 @@ class OpenSearchRetrieverTest {
     }
 
     private Retriever open(String index, RetrieverSpec spec) {
-        return provider.create(Map.of("endpoints", SharedOpenSearchNode.endpoints(), "index", index, "replicas", "0",
+        return provider.create(Map.of("endpoints", SharedOpenSearchCluster.endpoints(), "index", index, "replicas", "0",
                 "refreshIntervalMs", "200"), spec);
     }
 
@@ -226,7 +226,7 @@ class OpenSearchRetrieverTest {
             assertThat(retriever.size()).isEqualTo(2500);
             String after = ((OpenSearchRetriever) retriever).concreteIndex();
             assertThat(after).isNotEqualTo(before).startsWith(index + "-");
-            assertThat(OpenSearchCluster.get(SharedOpenSearchNode.endpoints() + "/" + before)[0])
+            assertThat(OpenSearchCluster.get(SharedOpenSearchCluster.firstEndpoint() + "/" + before)[0])
                     .as("the replaced index is deleted").isEqualTo("404");
         }
         try (Retriever reopened = open(index, RetrieverSpec.of(dim))) {
@@ -255,7 +255,7 @@ class OpenSearchRetrieverTest {
     @Test
     void refusesAConcreteIndexItDidNotCreate() throws Exception {
         String index = freshIndex();
-        var conn = new ClusterConnection(provider.defaultConfig().withEndpointsAndIndex(SharedOpenSearchNode.endpoints(),
+        var conn = new ClusterConnection(provider.defaultConfig().withEndpointsAndIndex(SharedOpenSearchCluster.endpoints(),
                 index));
         try (conn) {
             assertThat(conn.send("PUT", "/" + index, Map.of(), "{}").ok()).isTrue();
@@ -282,7 +282,7 @@ class OpenSearchRetrieverTest {
 
     @Test
     void aMissingPasswordVariableIsNamed() {
-        assertThatThrownBy(() -> provider.create(Map.of("endpoints", SharedOpenSearchNode.endpoints(), "username",
+        assertThatThrownBy(() -> provider.create(Map.of("endpoints", SharedOpenSearchCluster.endpoints(), "username",
                 "admin", "passwordEnv", "ATTENTIVE_TEST_UNSET_PASSWORD_VARIABLE"), RetrieverSpec.of(4)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("'ATTENTIVE_TEST_UNSET_PASSWORD_VARIABLE', which is not set");
