@@ -88,8 +88,11 @@ final class BenchIndexCommand implements Callable<Integer> {
             + "count (default ${DEFAULT-VALUE})")
     private String retriever;
 
-    @Option(names = "--retriever-settings", split = ",", description = "Settings of --retriever as key=value, "
-            + "comma-separated, e.g. endpoints=http://127.0.0.1:9200,index=bench")
+    // Split only at a comma that starts the next key=, so that a value may hold commas
+    // (endpoints=http://a:9200,http://b:9200,index=bench).
+    @Option(names = "--retriever-settings", split = ",(?=[A-Za-z][A-Za-z0-9_]*=)", description = "Settings of "
+            + "--retriever as key=value, comma-separated, e.g. endpoints=http://127.0.0.1:9200,index=bench; a value "
+            + "may hold commas (endpoints=http://a:9200,http://b:9200)")
     private java.util.Map<String, String> retrieverSettings = new java.util.LinkedHashMap<>();
 
     @Option(names = "--threads", split = ",", defaultValue = "1,8", description = "Client thread counts for "

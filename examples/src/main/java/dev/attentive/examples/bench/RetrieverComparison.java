@@ -56,7 +56,7 @@ public final class RetrieverComparison {
      * @param retriever the retriever to compare, by provider name
      * @param settings its settings
      * @param threads client thread counts
-     * @param log where progress and the table go
+     * @param log where progress goes (the caller prints the {@link #table})
      * @return one row for lucene-hnsw, one for the named retriever
      */
     public static List<Row> run(IndexBenchmark.Options o, String retriever, Map<String, String> settings,
@@ -78,7 +78,6 @@ public final class RetrieverComparison {
         List<Row> rows = new ArrayList<>();
         rows.add(measure("lucene-hnsw", lucene, o, vectors, queries, truth, threads, log));
         rows.add(measure(retriever, settings, o, vectors, queries, truth, threads, log));
-        log.println(table(rows, threads, o.k()));
         return rows;
     }
 
