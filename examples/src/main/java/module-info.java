@@ -8,6 +8,7 @@ module dev.attentive.examples {
     requires dev.attentive.kernels;
     requires dev.attentive.model;
     requires dev.attentive.index.lucene;
+    requires dev.attentive.index.opensearch; // bench-index --retriever opensearch, by name through the registry
     requires dev.attentive.guice;
     requires dev.attentive.onnx; // export-onnx
     requires dev.attentive.runtime; // the service example serves a ServingRecommender

@@ -83,6 +83,22 @@ final class BenchIndexCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the vectors (default 42)")
     long seed;
 
+    @Option(names = "--retriever", defaultValue = "lucene-hnsw", description = "Retriever to measure; another name "
+            + "(e.g. opensearch) is measured beside lucene-hnsw in-process on the same vectors, at each --threads "
+            + "count (default ${DEFAULT-VALUE})")
+    private String retriever;
+
+    // Split only at a comma that starts the next key=, so that a value may hold commas
+    // (endpoints=http://a:9200,http://b:9200,index=bench).
+    @Option(names = "--retriever-settings", split = ",(?=[A-Za-z][A-Za-z0-9_]*=)", description = "Settings of "
+            + "--retriever as key=value, comma-separated, e.g. endpoints=http://127.0.0.1:9200,index=bench; a value "
+            + "may hold commas (endpoints=http://a:9200,http://b:9200)")
+    private java.util.Map<String, String> retrieverSettings = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--threads", split = ",", defaultValue = "1,8", description = "Client thread counts for "
+            + "--retriever other than lucene-hnsw (default ${DEFAULT-VALUE})")
+    private List<Integer> threads;
+
     @Option(names = "--json", description = "Also write the result as JSON to this file")
     Path json;
 
@@ -122,6 +138,15 @@ final class BenchIndexCommand implements Callable<Integer> {
                 bulkGraphBuild != null ? bulkGraphBuild : DEFAULTS.bulkGraphBuild(),
                 localityOrder != null ? localityOrder : DEFAULTS.localityOrder(), indexThreads,
                 mergeThreads != null ? mergeThreads : indexThreads, seed, workDir != null ? workDir : DEFAULTS.workDir());
+        if (!retriever.equals("lucene-hnsw")) {
+            try (PrintStream log = out.infoStream()) {
+                List<dev.attentive.examples.bench.RetrieverComparison.Row> rows =
+                        dev.attentive.examples.bench.RetrieverComparison.run(options, retriever, retrieverSettings,
+                                threads, log);
+                out.result(dev.attentive.examples.bench.RetrieverComparison.table(rows, threads, k));
+            }
+            return 0;
+        }
         IndexBenchmark.Result result;
         // One call builds the index and sweeps the fanouts: the bar shows elapsed time only.
         CliOutput.Progress bar = out.progress("bench-index: " + items + " items, build and queries", -1, "");

@@ -37,7 +37,8 @@ public final class ProviderRegistry<P extends Provider<?>> {
 
     /** Where each name Attentive knows of comes from, per kind. */
     private static final Map<String, Map<String, String>> KNOWN_ARTIFACTS = Map.of(
-            "retriever", Map.of("exact", "attentive-core-model", "lucene-hnsw", "attentive-index-lucene"),
+            "retriever", Map.of("exact", "attentive-core-model", "lucene-hnsw", "attentive-index-lucene",
+                    "opensearch", "attentive-index-opensearch"),
             "attention", Map.of("mean", "attentive-core-model",
                     "concat-mlp", "attentive-core-model",
                     "field-self-attention", "attentive-attention",

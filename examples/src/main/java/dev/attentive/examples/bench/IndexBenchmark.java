@@ -187,6 +187,31 @@ public final class IndexBenchmark {
     }
 
     /**
+     * The catalogue and queries that {@link #run(Options, PrintStream)} draws when there is no filter.
+     *
+     * @param options sizes and seed
+     * @return {@code {items, queries}}
+     */
+    static float[][][] syntheticVectors(Options options) {
+        SplittableRandom random = new SplittableRandom(options.seed());
+        float[][] centres = new float[CENTRES][options.dim()];
+        for (float[] c : centres) {
+            for (int d = 0; d < options.dim(); d++) {
+                c[d] = (float) random.nextGaussian();
+            }
+        }
+        float[][] vectors = new float[options.items()][];
+        for (int i = 0; i < options.items(); i++) {
+            vectors[i] = point(random, centres);
+        }
+        float[][] queries = new float[options.queries()][];
+        for (int q = 0; q < options.queries(); q++) {
+            queries[q] = point(random, centres);
+        }
+        return new float[][][] {vectors, queries};
+    }
+
+    /**
      * Runs the benchmark over given vectors, e.g. a trained model's item embeddings with its users'
      * embeddings as queries. {@code options.items()}, {@code dim()} and {@code queries()} must match
      * the arrays; filter buckets, when {@code filterSelectivity > 0}, are drawn from {@code options.seed()}.
