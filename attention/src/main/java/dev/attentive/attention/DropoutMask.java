@@ -1,5 +1,6 @@
 package dev.attentive.attention;
 
+import dev.attentive.kernels.Vectors;
 import java.util.random.RandomGenerator;
 
 /**
@@ -38,16 +39,15 @@ final class DropoutMask {
             if (!DenseLayers.present(mask, r)) {
                 continue;
             }
-            int at = r * dim;
-            long draw = 0;
-            for (int d = 0; d < dim; d++) {
-                if ((d & 3) == 0) {
-                    draw = random.nextLong();
+            long at = (long) r * dim;
+            for (int d = 0; d < dim; d += 4) {
+                long draw = random.nextLong();
+                for (int k = 0; k < 4 && d + k < dim; k++) {
+                    // Kept when the draw is at least the threshold: the sign of threshold - 1 - draw.
+                    long keep = ((threshold - 1 - (int) (draw >>> 16 * k & 0xFFFF)) >>> 31) & 1L;
+                    long bit = at + d + k;
+                    m.bits[(int) (bit >>> 6)] |= keep << bit;
                 }
-                if ((int) (draw & 0xFFFF) >= threshold) {
-                    m.bits[(at + d) >>> 6] |= 1L << (at + d);
-                }
-                draw >>>= 16;
             }
         }
         return m;
@@ -55,11 +55,7 @@ final class DropoutMask {
 
     /** Applies the mask of row {@code r} to {@code x[off .. off + dim)} in place. */
     void apply(int r, float[] x, int off) {
-        int at = r * dim;
-        for (int d = 0; d < dim; d++) {
-            int bit = at + d;
-            x[off + d] = (bits[bit >>> 6] >>> bit & 1L) != 0 ? x[off + d] * kept : 0f;
-        }
+        Vectors.keepMasked(x, off, dim, bits, (long) r * dim, kept);
     }
 
     /**
@@ -67,14 +63,7 @@ final class DropoutMask {
      * {@code a[aOff ..)} and {@code b[bOff ..)}.
      */
     void addThrough(int r, float[] g, int gOff, float[] a, int aOff, float[] b, int bOff) {
-        int at = r * dim;
-        for (int d = 0; d < dim; d++) {
-            int bit = at + d;
-            if ((bits[bit >>> 6] >>> bit & 1L) != 0) {
-                float v = g[gOff + d] * kept;
-                a[aOff + d] += v;
-                b[bOff + d] += v;
-            }
-        }
+        Vectors.axpyMasked(kept, g, gOff, a, aOff, dim, bits, (long) r * dim);
+        Vectors.axpyMasked(kept, g, gOff, b, bOff, dim, bits, (long) r * dim);
     }
 }
