@@ -40,13 +40,18 @@ final class DropoutMask {
                 continue;
             }
             long at = (long) r * dim;
+            long word = 0; // the bits of the current mask word, stored when it is complete or the row ends
             for (int d = 0; d < dim; d += 4) {
                 long draw = random.nextLong();
                 for (int k = 0; k < 4 && d + k < dim; k++) {
                     // Kept when the draw is at least the threshold: the sign of threshold - 1 - draw.
                     long keep = ((threshold - 1 - (int) (draw >>> 16 * k & 0xFFFF)) >>> 31) & 1L;
                     long bit = at + d + k;
-                    m.bits[(int) (bit >>> 6)] |= keep << bit;
+                    word |= keep << bit;
+                    if ((bit & 63) == 63 || d + k == dim - 1) {
+                        m.bits[(int) (bit >>> 6)] |= word;
+                        word = 0;
+                    }
                 }
             }
         }

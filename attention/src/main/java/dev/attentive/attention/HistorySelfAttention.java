@@ -17,10 +17,14 @@ import java.util.random.RandomGenerator;
  * one (position 0 for a history); the weights are that position's attention weights in the last
  * block, averaged over heads.
  *
- * <p>Only the read-out position feeds the output, so the last block is evaluated there alone;
- * earlier blocks are evaluated at every present position, since the last one attends to all of
- * them. Parameters are only read during passes; all per-pass state lives in the {@link Pass}, so
- * concurrent forward passes are safe.
+ * <p>Only the read-out position feeds the output, so the last block is evaluated there alone
+ * ({@link ReadoutBlock}), reading each history row's inputs through a per-row scratch; with one
+ * block those inputs (item plus position, through the input dropout) are computed per row when
+ * needed and never stored as a {@code batch x fields x dim} array, and their gradient goes straight
+ * into the caller's. Earlier blocks are evaluated at every present position, since the last one
+ * attends to all of them. The input dropout is a packed bit mask ({@link DropoutMask}). Parameters
+ * are only read during passes; all per-pass state lives in the {@link Pass} (which keeps a copy of
+ * the input, read again by backward), so concurrent forward passes are safe.
  */
 final class HistorySelfAttention implements Attention {
     private final int fields;

@@ -67,9 +67,9 @@ final class ReadoutBlock {
             for (int j = from; j < to; j++) {
                 int o = (b * fields + j) * dim;
                 int so = j * dim;
-                for (int d = 0; d < dim; d++) {
-                    scratch[so + d] = input[o + d] + position[so + d];
-                }
+                // input + position: an FMA by 1 rounds once, exactly as the plain sum does.
+                System.arraycopy(input, o, scratch, so, dim);
+                dev.attentive.kernels.Vectors.axpyLanes(1f, position, so, scratch, so, dim);
                 if (keep != null) {
                     keep.apply(b * fields + j, scratch, so);
                 }
