@@ -160,12 +160,15 @@ final class SelfAttentionBlock {
      */
     void attendRow(Activations a, int i, float[] keys, int keyBase, float[] mask, int maskBase, int p,
             float[] recency, float[] s) {
+        // The scores use Vectors.dot, whose summation order is fixed on every path, not dotLanes,
+        // whose lane reduction order is the Vector API's choice (and may differ between compiled and
+        // interpreted code, so a training could differ from run to run).
         for (int h = 0; h < heads; h++) {
             int uo = (i * heads + h) * dim;
             int po = (i * heads + h) * fields;
             for (int j = p; j < fields; j++) {
                 if (DenseLayers.present(mask, maskBase + j)) {
-                    float sc = scale * Vectors.dotLanes(a.u, uo, keys, keyBase + j * dim, dim);
+                    float sc = scale * Vectors.dot(a.u, uo, keys, keyBase + j * dim, dim);
                     s[j - p] = recency == null ? sc : sc + recency[j - p];
                 }
             }
@@ -289,7 +292,7 @@ final class SelfAttentionBlock {
             for (int j = p; j < fields; j++) {
                 float w = a.probs[po + j - p];
                 if (w != 0) {
-                    da[j - p] = Vectors.dotLanes(dZ, uo, keys, keyBase + j * dim, dim);
+                    da[j - p] = Vectors.dot(dZ, uo, keys, keyBase + j * dim, dim);
                     Vectors.axpyLanes(w, dZ, uo, gradKeys, gradBase + j * dim, dim);
                 } else {
                     da[j - p] = 0;
