@@ -17,10 +17,14 @@ import java.util.random.RandomGenerator;
  * one (position 0 for a history); the weights are that position's attention weights in the last
  * block, averaged over heads.
  *
- * <p>Only the read-out position feeds the output, so the last block is evaluated there alone;
- * earlier blocks are evaluated at every present position, since the last one attends to all of
- * them. Parameters are only read during passes; all per-pass state lives in the {@link Pass}, so
- * concurrent forward passes are safe.
+ * <p>Only the read-out position feeds the output, so the last block is evaluated there alone
+ * ({@link ReadoutBlock}), reading each history row's inputs through a per-row scratch; with one
+ * block those inputs (item plus position, through the input dropout) are computed per row when
+ * needed and never stored as a {@code batch x fields x dim} array, and their gradient goes straight
+ * into the caller's. Earlier blocks are evaluated at every present position, since the last one
+ * attends to all of them. The input dropout is a packed bit mask ({@link DropoutMask}). Parameters
+ * are only read during passes; all per-pass state lives in the {@link Pass} (which keeps a copy of
+ * the input, read again by backward), so concurrent forward passes are safe.
  */
 final class HistorySelfAttention implements Attention {
     private final int fields;
@@ -83,8 +87,9 @@ final class HistorySelfAttention implements Attention {
                     + " needs a random generator; pass one, or set dropout=0");
         }
         float[] m = mask == null ? null : Arrays.copyOf(mask, batch * fields);
-        SelfPass p = new SelfPass(this, batch, m);
-        embed(input, p, rate, random);
+        // Backward embeds the input again: keep a copy, since the caller may reuse its array.
+        SelfPass p = new SelfPass(this, batch, m, Arrays.copyOf(input, batch * fields * dim));
+        p.inputKeep = DropoutMask.draw(batch * fields, dim, rate, m, random);
         int[] readout = new int[batch];
         int nr = 0;
         for (int b = 0; b < batch; b++) {
@@ -98,16 +103,18 @@ final class HistorySelfAttention implements Attention {
         }
         p.readout = Arrays.copyOf(readout, nr);
         float[] rb = recency == null ? null : recency.values();
-        int[] all = presentRows(m, batch);
-        for (int l = 0; l < blocks.length; l++) {
-            boolean last = l == blocks.length - 1;
-            int[] rows = last ? p.readout : all;
-            p.acts[l] = blocks[l].forward(p.ys[l], m, rb, rows, rows.length, rate, random);
-            if (!last) {
+        int last = blocks.length - 1;
+        if (last > 0) {
+            int[] all = presentRows(m, batch);
+            p.ys[0] = embed(p);
+            for (int l = 0; l < last; l++) {
+                p.acts[l] = blocks[l].forward(p.ys[l], m, rb, all, all.length, rate, random);
                 p.ys[l + 1] = scatter(p.acts[l], batch);
             }
         }
-        SelfAttentionBlock.Activations top = p.acts[blocks.length - 1];
+        p.acts[last] = ReadoutBlock.forward(blocks[last], keys(p, null, null), m, rb, p.readout, fields, dim, rate,
+                random);
+        SelfAttentionBlock.Activations top = p.acts[last];
         float inv = 1f / heads;
         for (int i = 0; i < nr; i++) {
             int row = p.readout[i];
@@ -125,15 +132,28 @@ final class HistorySelfAttention implements Attention {
     }
 
     /**
+     * The last block's inputs: the embedded history itself with one block, else the previous block's
+     * outputs; gradients into {@code gradFields} and the position embedding's {@code gradPosition}, or
+     * into {@code gradY} with more blocks (null in forward passes).
+     */
+    private ReadoutBlock.Keys keys(SelfPass p, float[] gradFields, float[] gradTarget) {
+        int last = blocks.length - 1;
+        if (last == 0) {
+            return new ReadoutBlock.Embedded(p.input, position.values(), p.inputKeep, fields, dim, gradFields,
+                    gradTarget);
+        }
+        return new ReadoutBlock.Stored(p.ys[last], gradTarget, fields, dim);
+    }
+
+    /**
      * The block outputs at every present position after the first {@code count} blocks (a test
      * hook: the causal mask is visible there, while the output shows the read-out position only).
      */
     float[] positionOutputs(float[] input, float[] mask, int batch, int count) {
         PassChecks.checkForward(this, SelfAttentionProvider.NAME, input, mask, batch);
-        SelfPass p = new SelfPass(this, batch, mask);
-        embed(input, p, 0f, null);
+        SelfPass p = new SelfPass(this, batch, mask, input);
         int[] all = presentRows(mask, batch);
-        float[] y = p.ys[0];
+        float[] y = embed(p);
         for (int l = 0; l < count; l++) {
             y = scatter(blocks[l].forward(y, mask, recency == null ? null : recency.values(), all, all.length, 0f,
                     null), batch);
@@ -141,20 +161,23 @@ final class HistorySelfAttention implements Attention {
         return y;
     }
 
-    /** The block input: each present item plus its position's embedding (then input dropout); absent rows zero. */
-    private void embed(float[] input, SelfPass p, float rate, RandomGenerator random) {
-        float[] e = p.ys[0];
+    /** The first block's input: each present item plus its position's embedding, through the input dropout; absent rows zero. */
+    private float[] embed(SelfPass p) {
+        float[] e = new float[p.batch * fields * dim];
         float[] pos = position.values();
         for (int r = 0; r < p.batch * fields; r++) {
             if (DenseLayers.present(p.mask, r)) {
                 int o = r * dim;
                 int po = (r % fields) * dim;
                 for (int d = 0; d < dim; d++) {
-                    e[o + d] = input[o + d] + pos[po + d];
+                    e[o + d] = p.input[o + d] + pos[po + d];
+                }
+                if (p.inputKeep != null) {
+                    p.inputKeep.apply(r, e, o);
                 }
             }
         }
-        p.inputKeep = SelfAttentionBlock.dropout(e, rate, random);
+        return e;
     }
 
     private int[] presentRows(float[] m, int batch) {
@@ -190,30 +213,33 @@ final class HistorySelfAttention implements Attention {
         }
         float[] gRecency = recency == null ? null : gradients.of(recency);
         float[] rb = recency == null ? null : recency.values();
-        for (int l = blocks.length - 1; l >= 0; l--) {
-            float[] dY = new float[batch * fields * dim];
-            blocks[l].backward(p.acts[l], p.ys[l], rb, dOut, dY, gRecency, gradients);
-            if (l > 0) {
-                // The previous block's outputs, gathered at its query rows.
-                SelfAttentionBlock.Activations prev = p.acts[l - 1];
-                dOut = new float[prev.n * dim];
-                for (int i = 0; i < prev.n; i++) {
-                    System.arraycopy(dY, prev.rows[i] * dim, dOut, i * dim, dim);
+        float[] gPosition = gradients.of(position);
+        int last = blocks.length - 1;
+        float[] dY = last == 0 ? null : new float[batch * fields * dim];
+        ReadoutBlock.backward(blocks[last], p.acts[last], keys(p, gradFields, last == 0 ? gPosition : dY), p.mask,
+                dOut, gRecency, gradients, fields, dim);
+        for (int l = last - 1; l >= 0; l--) {
+            // The gradient of this block's outputs, gathered at its query rows.
+            SelfAttentionBlock.Activations a = p.acts[l];
+            dOut = new float[a.n * dim];
+            for (int i = 0; i < a.n; i++) {
+                System.arraycopy(dY, a.rows[i] * dim, dOut, i * dim, dim);
+            }
+            dY = new float[batch * fields * dim];
+            blocks[l].backward(a, p.ys[l], rb, dOut, dY, gRecency, gradients);
+        }
+        if (last > 0) {
+            for (int r = 0; r < batch * fields; r++) {
+                if (!DenseLayers.present(p.mask, r)) {
+                    continue;
                 }
-            } else {
-                float[] gPosition = gradients.of(position);
-                for (int r = 0; r < batch * fields; r++) {
-                    if (!DenseLayers.present(p.mask, r)) {
-                        continue;
-                    }
-                    int o = r * dim;
-                    if (p.inputKeep != null) {
-                        for (int d = 0; d < dim; d++) {
-                            dY[o + d] *= p.inputKeep[o + d];
-                        }
-                    }
+                int o = r * dim;
+                int po = (r % fields) * dim;
+                if (p.inputKeep != null) {
+                    p.inputKeep.addThrough(r, dY, o, gradFields, o, gPosition, po);
+                } else {
                     Vectors.axpy(1f, dY, o, gradFields, o, dim);
-                    Vectors.axpy(1f, dY, o, gPosition, (r % fields) * dim, dim);
+                    Vectors.axpy(1f, dY, o, gPosition, po, dim);
                 }
             }
         }
@@ -224,19 +250,20 @@ final class HistorySelfAttention implements Attention {
         private final HistorySelfAttention owner;
         private final int batch;
         private final float[] mask;
-        private final float[][] ys; // the input of each block, batch x fields x dim
+        private final float[] input; // a copy of the forward's input
+        private final float[][] ys; // with more than one block, the input of each but the last, batch x fields x dim
         private final SelfAttentionBlock.Activations[] acts;
-        private float[] inputKeep;
+        private DropoutMask inputKeep;
         private int[] readout;
         private final float[] output;
         private final float[] weights;
 
-        SelfPass(HistorySelfAttention owner, int batch, float[] mask) {
+        SelfPass(HistorySelfAttention owner, int batch, float[] mask, float[] input) {
             this.owner = owner;
             this.batch = batch;
             this.mask = mask;
+            this.input = input;
             ys = new float[owner.blocks.length][];
-            ys[0] = new float[batch * owner.fields * owner.dim];
             acts = new SelfAttentionBlock.Activations[owner.blocks.length];
             output = new float[batch * owner.dim];
             weights = new float[batch * owner.fields];

@@ -125,37 +125,67 @@ final class SelfAttentionBlock {
     Activations forward(float[] y, float[] mask, float[] recency, int[] rows, int n, float dropout,
             RandomGenerator random) {
         Activations a = new Activations(n, rows, fields, dim, heads, ffn);
-        int hDim = heads * dim;
         for (int i = 0; i < n; i++) {
             System.arraycopy(y, rows[i] * dim, a.yq, i * dim, dim);
         }
-        Gemm.gemmNT(n, dim, dim, a.yq, 0, dim, wq.values(), 0, dim, a.q, 0, dim, false);
-        for (int h = 0; h < heads; h++) {
-            Gemm.gemmNN(n, dim, headDim, a.q, h * headDim, dim, wk.values(), h * headDim * dim, dim, a.u, h * dim,
-                    hDim, false);
-        }
+        project(a);
         float[] s = new float[fields];
         for (int i = 0; i < n; i++) {
             int base = rows[i] / fields * fields;
-            int p = rows[i] - base;
-            for (int h = 0; h < heads; h++) {
-                int uo = (i * heads + h) * dim;
-                int po = (i * heads + h) * fields;
-                for (int j = p; j < fields; j++) {
-                    if (DenseLayers.present(mask, base + j)) {
-                        float sc = scale * Vectors.dot(a.u, uo, y, (base + j) * dim, dim);
-                        s[j - p] = recency == null ? sc : sc + recency[j - p];
-                    }
+            attendRow(a, i, y, base * dim, mask, base, rows[i] - base, recency, s);
+        }
+        finish(a, dropout, random);
+        return a;
+    }
+
+    /** A pass's activations for {@code n} query rows, to be filled by {@link #project} and the rest. */
+    Activations activations(int n, int[] rows) {
+        return new Activations(n, rows, fields, dim, heads, ffn);
+    }
+
+    /** The queries of {@code a.yq} and each head's query carried into the input space, for all rows at once. */
+    void project(Activations a) {
+        int n = a.n;
+        Gemm.gemmNT(n, dim, dim, a.yq, 0, dim, wq.values(), 0, dim, a.q, 0, dim, false);
+        for (int h = 0; h < heads; h++) {
+            Gemm.gemmNN(n, dim, headDim, a.q, h * headDim, dim, wk.values(), h * headDim * dim, dim, a.u, h * dim,
+                    heads * dim, false);
+        }
+    }
+
+    /**
+     * Query row {@code i} (position {@code p} of the batch row whose mask starts at {@code maskBase})
+     * attends over the present positions {@code j >= p}, whose block inputs are at
+     * {@code keys[keyBase + j * dim]}: fills its probabilities and attention-weighted inputs.
+     */
+    void attendRow(Activations a, int i, float[] keys, int keyBase, float[] mask, int maskBase, int p,
+            float[] recency, float[] s) {
+        // The scores use Vectors.dot, whose summation order is fixed on every path, not dotLanes,
+        // whose lane reduction order is the Vector API's choice (and may differ between compiled and
+        // interpreted code, so a training could differ from run to run).
+        for (int h = 0; h < heads; h++) {
+            int uo = (i * heads + h) * dim;
+            int po = (i * heads + h) * fields;
+            for (int j = p; j < fields; j++) {
+                if (DenseLayers.present(mask, maskBase + j)) {
+                    float sc = scale * Vectors.dot(a.u, uo, keys, keyBase + j * dim, dim);
+                    s[j - p] = recency == null ? sc : sc + recency[j - p];
                 }
-                Softmax.maskedForward(s, 0, mask, base + p, fields - p, a.probs, po);
-                for (int j = p; j < fields; j++) {
-                    float w = a.probs[po + j - p];
-                    if (w != 0) {
-                        Vectors.axpy(w, y, (base + j) * dim, a.z, uo, dim);
-                    }
+            }
+            Softmax.maskedForward(s, 0, mask, maskBase + p, fields - p, a.probs, po);
+            for (int j = p; j < fields; j++) {
+                float w = a.probs[po + j - p];
+                if (w != 0) {
+                    Vectors.axpyLanes(w, keys, keyBase + j * dim, a.z, uo, dim);
                 }
             }
         }
+    }
+
+    /** From the attention-weighted inputs to the block output: value and output projections, residuals, norms, feed-forward. */
+    void finish(Activations a, float dropout, RandomGenerator random) {
+        int n = a.n;
+        int hDim = heads * dim;
         for (int h = 0; h < heads; h++) {
             Gemm.gemmNT(n, headDim, dim, a.z, h * dim, hDim, wv.values(), h * headDim * dim, dim, a.o, h * headDim,
                     dim, false);
@@ -186,7 +216,6 @@ final class SelfAttentionBlock {
             r[k] += a.y1[k];
         }
         layerNorm(r, n, norm2Gain.values(), norm2Bias.values(), a.normed2, a.inv2, a.out);
-        return a;
     }
 
     /**
@@ -196,6 +225,28 @@ final class SelfAttentionBlock {
      */
     void backward(Activations a, float[] y, float[] recency, float[] gradOut, float[] gradY, float[] gradRecency,
             Gradients g) {
+        int n = a.n;
+        float[] dR1 = new float[n * dim];
+        float[] dZ = backwardToAttention(a, gradOut, dR1, g);
+        float[] dU = new float[n * heads * dim];
+        float[] da = new float[fields];
+        float[] ds = new float[fields];
+        for (int i = 0; i < n; i++) {
+            int base = a.rows[i] / fields * fields;
+            attendRowBackward(a, i, y, base * dim, a.rows[i] - base, dZ, dU, gradY, base * dim, gradRecency, da, ds);
+        }
+        backwardFromQueries(a, dU, dR1, g);
+        for (int i = 0; i < n; i++) {
+            Vectors.axpy(1f, dR1, i * dim, gradY, a.rows[i] * dim, dim);
+        }
+    }
+
+    /**
+     * Back-propagates {@code gradOut} from the block output to the attention-weighted inputs: returns
+     * their gradient ({@code n x heads x dim}) and leaves the residual's gradient at the query rows in
+     * {@code dR1}; adds the feed-forward, norm, value and output weights' gradients.
+     */
+    float[] backwardToAttention(Activations a, float[] gradOut, float[] dR1, Gradients g) {
         int n = a.n;
         int hDim = heads * dim;
         float[] dR2 = new float[n * dim];
@@ -212,7 +263,6 @@ final class SelfAttentionBlock {
         columnSums(dPre, n, ffn, g.of(hiddenBias));
         // dY1 = dR2 (the residual) + dPre Wh
         Gemm.gemmNN(n, dim, ffn, dPre, 0, ffn, hiddenWeight.values(), 0, dim, dR2, 0, dim, true);
-        float[] dR1 = new float[n * dim];
         layerNormBackward(dR2, a.normed1, a.inv1, n, norm1Gain.values(), g.of(norm1Gain), g.of(norm1Bias), dR1);
         float[] dAttention = scaled(dR1, a.attentionKeep);
         Gemm.gemmTN(dim, dim, n, dAttention, 0, dim, a.o, 0, dim, g.of(wo), 0, dim, true);
@@ -225,39 +275,52 @@ final class SelfAttentionBlock {
                     false);
             Gemm.gemmTN(headDim, dim, n, dO, h * headDim, dim, a.z, h * dim, hDim, gWv, h * headDim * dim, dim, true);
         }
-        float[] dU = new float[n * hDim];
-        float[] da = new float[fields];
-        float[] ds = new float[fields];
-        for (int i = 0; i < n; i++) {
-            int base = a.rows[i] / fields * fields;
-            int p = a.rows[i] - base;
-            int len = fields - p;
-            for (int h = 0; h < heads; h++) {
-                int uo = (i * heads + h) * dim;
-                int po = (i * heads + h) * fields;
-                for (int j = p; j < fields; j++) {
-                    float w = a.probs[po + j - p];
-                    if (w != 0) {
-                        da[j - p] = Vectors.dot(dZ, uo, y, (base + j) * dim, dim);
-                        Vectors.axpy(w, dZ, uo, gradY, (base + j) * dim, dim);
-                    } else {
-                        da[j - p] = 0;
-                    }
+        return dZ;
+    }
+
+    /**
+     * The attention of query row {@code i} backward: adds the gradient of each attended input into
+     * {@code gradKeys[gradBase + j * dim]}, of the carried query into {@code dU}, and of the recency
+     * bias into {@code gradRecency} when not null. The inputs are read as in {@link #attendRow}.
+     */
+    void attendRowBackward(Activations a, int i, float[] keys, int keyBase, int p, float[] dZ, float[] dU,
+            float[] gradKeys, int gradBase, float[] gradRecency, float[] da, float[] ds) {
+        int len = fields - p;
+        for (int h = 0; h < heads; h++) {
+            int uo = (i * heads + h) * dim;
+            int po = (i * heads + h) * fields;
+            for (int j = p; j < fields; j++) {
+                float w = a.probs[po + j - p];
+                if (w != 0) {
+                    da[j - p] = Vectors.dot(dZ, uo, keys, keyBase + j * dim, dim);
+                    Vectors.axpyLanes(w, dZ, uo, gradKeys, gradBase + j * dim, dim);
+                } else {
+                    da[j - p] = 0;
                 }
-                Softmax.backward(a.probs, po, da, 0, len, ds, 0);
-                for (int j = p; j < fields; j++) {
-                    float d = ds[j - p];
-                    if (d == 0 || a.probs[po + j - p] == 0) {
-                        continue;
-                    }
-                    Vectors.axpy(d * scale, a.u, uo, gradY, (base + j) * dim, dim);
-                    Vectors.axpy(d * scale, y, (base + j) * dim, dU, uo, dim);
-                    if (gradRecency != null) {
-                        gradRecency[j - p] += d;
-                    }
+            }
+            Softmax.backward(a.probs, po, da, 0, len, ds, 0);
+            for (int j = p; j < fields; j++) {
+                float d = ds[j - p];
+                if (d == 0 || a.probs[po + j - p] == 0) {
+                    continue;
+                }
+                Vectors.axpyLanes(d * scale, a.u, uo, gradKeys, gradBase + j * dim, dim);
+                Vectors.axpyLanes(d * scale, keys, keyBase + j * dim, dU, uo, dim);
+                if (gradRecency != null) {
+                    gradRecency[j - p] += d;
                 }
             }
         }
+    }
+
+    /**
+     * From the carried queries' gradient {@code dU} to the query rows' inputs: adds the query and key
+     * weights' gradients and the query path into {@code dR1}, which then holds the query rows' whole
+     * input gradient (residual included).
+     */
+    void backwardFromQueries(Activations a, float[] dU, float[] dR1, Gradients g) {
+        int n = a.n;
+        int hDim = heads * dim;
         float[] dQ = new float[n * dim];
         float[] gWk = g.of(wk);
         for (int h = 0; h < heads; h++) {
@@ -265,12 +328,8 @@ final class SelfAttentionBlock {
                     false);
             Gemm.gemmTN(headDim, dim, n, a.q, h * headDim, dim, dU, h * dim, hDim, gWk, h * headDim * dim, dim, true);
         }
-        // The query positions' input gradient: the residual (dR1) plus the query path.
         Gemm.gemmNN(n, dim, dim, dQ, 0, dim, wq.values(), 0, dim, dR1, 0, dim, true);
         Gemm.gemmTN(dim, dim, n, dQ, 0, dim, a.yq, 0, dim, g.of(wq), 0, dim, true);
-        for (int i = 0; i < n; i++) {
-            Vectors.axpy(1f, dR1, i * dim, gradY, a.rows[i] * dim, dim);
-        }
     }
 
     /** Inverted dropout in place; returns the per-element scales (0 or {@code 1 / (1 - rate)}), or null for none. */

@@ -156,6 +156,15 @@ class SelfAttentionTest {
         });
     }
 
+    @Test
+    void oneBlockDropoutGradientsMatchFiniteDifferencesUnderAFixedDraw() {
+        Seeds.forEach(2, 25, (random, seed) -> {
+            HistorySelfAttention a = create(5, 4, Map.of("dropout", "0.3", "heads", "2"), seed);
+            perturb(a, random);
+            checkGradients(a, random, 5, 4, 2, true);
+        });
+    }
+
     private static void checkGradients(HistorySelfAttention a, SplittableRandom random, int fields, int dim, int batch,
             boolean training) {
         float[] input = Seeds.floats(random, batch * fields * dim, 1);

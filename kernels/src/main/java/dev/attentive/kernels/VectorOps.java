@@ -90,6 +90,39 @@ final class VectorOps {
         }
     }
 
+    /** The {@code L} mask bits starting at bit {@code k} of {@code bits}, in the low bits. */
+    private static long maskBits(long[] bits, long k) {
+        int word = (int) (k >>> 6);
+        int shift = (int) (k & 63);
+        long w = bits[word] >>> shift;
+        if (shift + L > 64) {
+            w |= bits[word + 1] << (64 - shift);
+        }
+        return L == 64 ? w : w & ((1L << L) - 1);
+    }
+
+    /** See {@link Vectors#keepMasked}. */
+    static void keepMasked(float[] x, int off, int n, long[] bits, long bitOff, float scale) {
+        int i = 0;
+        FloatVector zero = FloatVector.zero(S);
+        for (; i + L <= n; i += L) {
+            VectorMask<Float> m = VectorMask.fromLong(S, maskBits(bits, bitOff + i));
+            zero.blend(FloatVector.fromArray(S, x, off + i).mul(scale), m).intoArray(x, off + i);
+        }
+        Vectors.keepMaskedScalar(x, off, n, bits, bitOff, scale, i);
+    }
+
+    /** See {@link Vectors#axpyMasked}. */
+    static void axpyMasked(float alpha, float[] x, int xo, float[] y, int yo, int n, long[] bits, long bitOff) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            VectorMask<Float> m = VectorMask.fromLong(S, maskBits(bits, bitOff + i));
+            FloatVector.fromArray(S, y, yo + i).add(FloatVector.fromArray(S, x, xo + i).mul(alpha), m)
+                    .intoArray(y, yo + i);
+        }
+        Vectors.axpyMaskedScalar(alpha, x, xo, y, yo, n, bits, bitOff, i);
+    }
+
     /** Eight vectors: the panel width the scorer is built for (see {@link PanelScorer#WIDTH}). */
     static int panelWidth() {
         return 8 * L;

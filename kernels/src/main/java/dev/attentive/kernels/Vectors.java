@@ -280,6 +280,70 @@ public final class Vectors {
     }
 
     /**
+     * {@code x[off + i] = bit(bitOff + i) ? x[off + i] * scale : 0} for {@code i < n}, where
+     * {@code bit(k)} is bit {@code k & 63} of {@code bits[k >>> 6]}: inverted dropout from a packed
+     * keep mask. Exact on every path (one rounded product per kept element), so the vector path (masked
+     * lanes, with the Vector API) gives the scalar loop's results bit for bit.
+     *
+     * @param x the vector, changed in place
+     * @param off where it starts in {@code x}
+     * @param n the length, at least 0
+     * @param bits the packed mask, holding bits {@code [bitOff, bitOff + n)}
+     * @param bitOff the mask bit of {@code x[off]}, at least 0
+     * @param scale the factor of kept elements
+     * @since 0.2.0
+     */
+    public static void keepMasked(float[] x, int off, int n, long[] bits, long bitOff, float scale) {
+        if (VectorSupport.ENABLED) {
+            VectorOps.keepMasked(x, off, n, bits, bitOff, scale);
+        } else {
+            keepMaskedScalar(x, off, n, bits, bitOff, scale, 0);
+        }
+    }
+
+    static void keepMaskedScalar(float[] x, int off, int n, long[] bits, long bitOff, float scale, int from) {
+        for (int i = from; i < n; i++) {
+            long k = bitOff + i;
+            x[off + i] = (bits[(int) (k >>> 6)] >>> k & 1L) != 0 ? x[off + i] * scale : 0f;
+        }
+    }
+
+    /**
+     * {@code y[yOff + i] += alpha * x[xOff + i]} for each {@code i < n} whose mask bit
+     * {@code bit(bitOff + i)} is set (see {@link #keepMasked}); the others are left alone. The product
+     * is rounded before the add (no FMA) on every path, so the vector path gives the scalar loop's
+     * results bit for bit.
+     *
+     * @param alpha the scale
+     * @param x the added vector
+     * @param xOff where it starts in {@code x}
+     * @param y the updated vector
+     * @param yOff where it starts in {@code y}
+     * @param n the length, at least 0
+     * @param bits the packed mask, holding bits {@code [bitOff, bitOff + n)}
+     * @param bitOff the mask bit of {@code x[xOff]}, at least 0
+     * @since 0.2.0
+     */
+    public static void axpyMasked(float alpha, float[] x, int xOff, float[] y, int yOff, int n, long[] bits,
+            long bitOff) {
+        if (VectorSupport.ENABLED) {
+            VectorOps.axpyMasked(alpha, x, xOff, y, yOff, n, bits, bitOff);
+        } else {
+            axpyMaskedScalar(alpha, x, xOff, y, yOff, n, bits, bitOff, 0);
+        }
+    }
+
+    static void axpyMaskedScalar(float alpha, float[] x, int xOff, float[] y, int yOff, int n, long[] bits,
+            long bitOff, int from) {
+        for (int i = from; i < n; i++) {
+            long k = bitOff + i;
+            if ((bits[(int) (k >>> 6)] >>> k & 1L) != 0) {
+                y[yOff + i] += alpha * x[xOff + i];
+            }
+        }
+    }
+
+    /**
      * {@code x[off + i] *= alpha} for {@code i < n}.
      *
      * @param x the vector, scaled in place

@@ -62,6 +62,12 @@ public final class Side {
         public final Gradients dense = new Gradients(denseParameters());
         public final SparseGrad[] tables;
         public final SparseGrad history;
+        /**
+         * A second accumulator of the history attention's parameter gradients, for a history part
+         * back-propagated alongside another ({@link #backwardHistory}); {@link #finishBackward} adds it
+         * into {@link #dense} and zeroes it. Null without a history attention other than mean.
+         */
+        public final Gradients historyPart;
 
         public Grads() {
             tables = new SparseGrad[Side.this.tables.length];
@@ -69,6 +75,8 @@ public final class Side {
                 tables[t] = new SparseGrad(Side.this.tables[t].shape()[0], dim);
             }
             history = historyTable == null ? null : new SparseGrad(historyTable.shape()[0], dim);
+            historyPart = historyAttention == null || historyAttention instanceof MeanAttention ? null
+                    : new Gradients(historyAttention.parameters());
         }
 
         public void zero() {
@@ -98,6 +106,15 @@ public final class Side {
         public float[] fieldVectors;
         float[] mask;
         public Attention.Pass historyPass;
+        /** With a history attention other than mean: the pass of each part of the distinct rows. */
+        Attention.Pass[] historyParts;
+        /** Part {@code k} holds the distinct rows {@code [partStart[k], partStart[k + 1])}. */
+        int[] partStart;
+        /** The field vectors' gradient, between {@link #backwardTop} and the history's backward. */
+        float[] gradFields;
+        /** Per part, the gradient of its history inputs ({@code rows x historyLength x dim}). */
+        float[][] gradHistoryParts;
+        boolean training;
         /** With the fused mean history: per row, the first row of the batch with the same history array. */
         int[] historyFirst;
         public Attention.Pass attentionPass;
@@ -122,11 +139,28 @@ public final class Side {
      *     (null when this side has no history)
      */
     public Pass forward(FieldEncoder.Encoded[] rows, int[][] histories, boolean training, RandomGenerator random) {
+        Pass p = prepare(rows, histories, training, 1);
+        if (p.historyParts != null) {
+            forwardHistory(p, 0, random);
+        }
+        return finishForward(p, random);
+    }
+
+    /**
+     * The first stage of {@link #forward}: the distinct rows, their gathered table fields and, with a
+     * history attention other than mean, the split of the distinct rows into {@code parts} parts of
+     * (nearly) equal size whose histories {@link #forwardHistory} then attends, each part on any
+     * thread. The parts are fixed by the row count alone, so results do not depend on the threads.
+     *
+     * @param parts how many parts, at least 1
+     */
+    public Pass prepare(FieldEncoder.Encoded[] rows, int[][] histories, boolean training, int parts) {
         int batch = rows.length;
         int fc = fieldCount();
         int tableFields = fields.size();
         Pass p = new Pass();
         p.batch = batch;
+        p.training = training;
         distinctRows(rows, histories, p);
         int n = p.distinct;
         FieldEncoder.Encoded[] distinctRows = rows;
@@ -161,37 +195,80 @@ public final class Side {
                 }
             }
         }
-        if (historyAttention != null) {
-            int len = historyLength;
-            float[] pooled;
-            if (historyAttention instanceof MeanAttention) {
-                p.historyPass = meanHistory(distinctHistories, n, p);
-            } else {
-                float[] hx = new float[n * len * dim];
-                float[] hm = new float[n * len];
-                float[] table = historyTable.values();
-                for (int b = 0; b < n; b++) {
-                    int[] h = distinctHistories[b];
-                    int count = Math.min(len, h.length);
-                    for (int i = 0; i < count; i++) {
-                        hm[b * len + i] = 1;
-                        System.arraycopy(table, h[i] * dim, hx, (b * len + i) * dim, dim);
-                    }
-                }
-                p.historyPass = historyAttention.forward(hx, hm, n, training, random);
-            }
-            pooled = p.historyPass.output();
-            int f = tableFields;
-            for (int b = 0; b < n; b++) {
-                if (distinctHistories[b].length == 0) {
-                    continue;
-                }
-                mask[b * fc + f] = 1;
-                System.arraycopy(pooled, b * dim, x, (b * fc + f) * dim, dim);
-            }
-        }
         p.fieldVectors = x;
         p.mask = mask;
+        if (historyAttention != null && !(historyAttention instanceof MeanAttention)) {
+            int k = Math.max(1, Math.min(parts, n));
+            p.historyParts = new Attention.Pass[k];
+            p.partStart = new int[k + 1];
+            for (int i = 0; i <= k; i++) {
+                p.partStart[i] = (int) ((long) n * i / k);
+            }
+        }
+        return p;
+    }
+
+    /** The number of history parts {@link #prepare} made (0 without a history attention other than mean). */
+    public static int historyParts(Pass p) {
+        return p.historyParts == null ? 0 : p.historyParts.length;
+    }
+
+    /** Attends the histories of part {@code part} of a prepared pass; parts may run concurrently. */
+    public void forwardHistory(Pass p, int part, RandomGenerator random) {
+        int len = historyLength;
+        int from = p.partStart[part];
+        int rows = p.partStart[part + 1] - from;
+        float[] hx = new float[rows * len * dim];
+        float[] hm = new float[rows * len];
+        float[] table = historyTable.values();
+        for (int b = 0; b < rows; b++) {
+            int[] h = p.histories[from + b];
+            int count = Math.min(len, h.length);
+            for (int i = 0; i < count; i++) {
+                hm[b * len + i] = 1;
+                System.arraycopy(table, h[i] * dim, hx, (b * len + i) * dim, dim);
+            }
+        }
+        p.historyParts[part] = historyAttention.forward(hx, hm, rows, p.training, random);
+    }
+
+    /** The last stage of {@link #forward}, once every history part is attended: attention, tower, norm. */
+    public Pass finishForward(Pass p, RandomGenerator random) {
+        boolean training = p.training;
+        int batch = p.batch;
+        int n = p.distinct;
+        int fc = fieldCount();
+        int tableFields = fields.size();
+        float[] x = p.fieldVectors;
+        float[] mask = p.mask;
+        if (historyAttention != null) {
+            int f = tableFields;
+            if (historyAttention instanceof MeanAttention) {
+                p.historyPass = meanHistory(p.histories, n, p);
+                float[] pooled = p.historyPass.output();
+                for (int b = 0; b < n; b++) {
+                    if (p.histories[b].length == 0) {
+                        continue;
+                    }
+                    mask[b * fc + f] = 1;
+                    System.arraycopy(pooled, b * dim, x, (b * fc + f) * dim, dim);
+                }
+            } else {
+                for (int k = 0; k < p.historyParts.length; k++) {
+                    float[] pooled = p.historyParts[k].output();
+                    for (int b = p.partStart[k]; b < p.partStart[k + 1]; b++) {
+                        if (p.histories[b].length == 0) {
+                            continue;
+                        }
+                        mask[b * fc + f] = 1;
+                        System.arraycopy(pooled, (b - p.partStart[k]) * dim, x, (b * fc + f) * dim, dim);
+                    }
+                }
+                if (p.historyParts.length == 1) {
+                    p.historyPass = p.historyParts[0];
+                }
+            }
+        }
         p.attentionPass = attention.forward(x, mask, n, training, random);
         float[] attended = p.attentionPass.output();
         if (n < batch) {
@@ -291,6 +368,19 @@ public final class Side {
 
     /** Back-propagates the gradient of the unit embeddings into the side's accumulators. */
     public void backward(Pass p, float[] gradEmbeddings, Grads grads) {
+        backwardTop(p, gradEmbeddings, grads);
+        for (int k = 0; k < historyParts(p); k++) {
+            backwardHistory(p, k, grads.dense);
+        }
+        finishBackward(p, grads);
+    }
+
+    /**
+     * The first stage of {@link #backward}: norm, tower, field attention, the table fields and a mean
+     * history; with another history attention its parts then go through {@link #backwardHistory} (each
+     * part on any thread) and {@link #finishBackward}.
+     */
+    public void backwardTop(Pass p, float[] gradEmbeddings, Grads grads) {
         int batch = p.batch;
         int fc = fieldCount();
         float[] gradRaw = new float[batch * dim];
@@ -331,40 +421,73 @@ public final class Side {
                 }
             }
         }
-        if (historyAttention != null) {
+        p.gradFields = gradFields;
+        if (p.historyParts != null) {
+            p.gradHistoryParts = new float[p.historyParts.length][];
+        }
+        if (historyAttention instanceof MeanAttention) {
             int len = historyLength;
-            if (historyAttention instanceof MeanAttention) {
-                // The fused mean: each present item's gradient is the pooled gradient over the count
-                // (MeanAttention.backward followed by the scatter) without the batch x n x dim buffer;
-                // rows sharing a history array sum their gradients first and scatter once.
-                float[] summed = new float[n * dim];
-                for (int b = 0; b < n; b++) {
-                    Vectors.axpy(1f, gradFields, (b * fc + tableFields) * dim, summed, p.historyFirst[b] * dim, dim);
-                }
-                for (int b = 0; b < n; b++) {
-                    int[] h = p.histories[b];
-                    int count = Math.min(len, h.length);
-                    if (count == 0 || p.historyFirst[b] != b) {
-                        continue;
-                    }
-                    float w = 1f / count;
-                    for (int i = 0; i < count; i++) {
-                        grads.history.add(h[i], w, summed, b * dim);
-                    }
-                }
-                return;
-            }
-            float[] gradPooledHistory = new float[n * dim];
+            // The fused mean: each present item's gradient is the pooled gradient over the count
+            // (MeanAttention.backward followed by the scatter) without the batch x n x dim buffer;
+            // rows sharing a history array sum their gradients first and scatter once.
+            float[] summed = new float[n * dim];
             for (int b = 0; b < n; b++) {
-                System.arraycopy(gradFields, (b * fc + tableFields) * dim, gradPooledHistory, b * dim, dim);
+                Vectors.axpy(1f, gradFields, (b * fc + tableFields) * dim, summed, p.historyFirst[b] * dim, dim);
             }
-            float[] gradHistory = new float[n * len * dim];
-            historyAttention.backward(p.historyPass, gradPooledHistory, gradHistory, grads.dense);
             for (int b = 0; b < n; b++) {
                 int[] h = p.histories[b];
                 int count = Math.min(len, h.length);
+                if (count == 0 || p.historyFirst[b] != b) {
+                    continue;
+                }
+                float w = 1f / count;
                 for (int i = 0; i < count; i++) {
-                    grads.history.add(h[i], 1f, gradHistory, (b * len + i) * dim);
+                    grads.history.add(h[i], w, summed, b * dim);
+                }
+            }
+        }
+    }
+
+    /**
+     * Back-propagates part {@code part} of the history attention, adding its parameters' gradients into
+     * {@code dense} (which holds them; give each concurrent part its own, see {@link Grads#historyPart})
+     * and keeping its inputs' gradient for {@link #finishBackward}.
+     */
+    public void backwardHistory(Pass p, int part, Gradients dense) {
+        int len = historyLength;
+        int fc = fieldCount();
+        int tableFields = fields.size();
+        int from = p.partStart[part];
+        int rows = p.partStart[part + 1] - from;
+        float[] gradPooledHistory = new float[rows * dim];
+        for (int b = 0; b < rows; b++) {
+            System.arraycopy(p.gradFields, ((from + b) * fc + tableFields) * dim, gradPooledHistory, b * dim, dim);
+        }
+        float[] gradHistory = new float[rows * len * dim];
+        historyAttention.backward(p.historyParts[part], gradPooledHistory, gradHistory, dense);
+        p.gradHistoryParts[part] = gradHistory;
+    }
+
+    /** The last stage of {@link #backward}: the history items' gradients into the item id table's. */
+    public void finishBackward(Pass p, Grads grads) {
+        if (p.historyParts == null) {
+            return;
+        }
+        if (grads.historyPart != null) {
+            for (Parameter q : historyAttention.parameters()) {
+                Vectors.axpy(1f, grads.historyPart.of(q), 0, grads.dense.of(q), 0, q.size());
+            }
+            grads.historyPart.zero();
+        }
+        int len = historyLength;
+        for (int k = 0; k < p.historyParts.length; k++) {
+            float[] gradHistory = p.gradHistoryParts[k];
+            for (int b = p.partStart[k]; b < p.partStart[k + 1]; b++) {
+                int[] h = p.histories[b];
+                int count = Math.min(len, h.length);
+                int at = b - p.partStart[k];
+                for (int i = 0; i < count; i++) {
+                    grads.history.add(h[i], 1f, gradHistory, (at * len + i) * dim);
                 }
             }
         }

@@ -37,6 +37,8 @@ public final class Trainer {
     private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
     /** Set while a training runs as a part of another (see {@link #asPartOf}): its summary is DEBUG. */
     private static final ThreadLocal<String> NESTED = new ThreadLocal<>();
+    /** The parts a history attention other than mean is split into (see {@link Side#prepare}). */
+    private static final int HISTORY_PARTS = 2;
 
     private final Dataset train;
     private final TwoTowerModelProvider.Config config;
@@ -222,7 +224,17 @@ public final class Trainer {
                     SplittableRandom userRandom = stepRandom.split();
                     SplittableRandom itemRandom = stepRandom.split();
                     Side.Pass[] passes = new Side.Pass[2];
-                    workers.all(() -> passes[0] = model.user.forward(userRows, histories, true, userRandom),
+                    // A history attention other than mean (the user side's heaviest part) runs on two
+                    // fixed halves of the distinct rows, one per worker, before the rest of both
+                    // towers; the halves, not the threads, fix the draws and sums.
+                    Side.Pass prepared = model.user.prepare(userRows, histories, true, HISTORY_PARTS);
+                    int parts = Side.historyParts(prepared);
+                    SplittableRandom[] historyRandom = new SplittableRandom[parts];
+                    for (int k = 0; k < parts; k++) {
+                        historyRandom[k] = userRandom.split();
+                    }
+                    workers.forEach(parts, k -> model.user.forwardHistory(prepared, k, historyRandom[k]));
+                    workers.all(() -> passes[0] = model.user.finishForward(prepared, userRandom),
                             () -> passes[1] = model.item.forward(itemRows, null, true, itemRandom));
                     float scale = (float) Math.exp(model.logScale.values()[0]);
                     InBatchSoftmaxLoss.Result loss = InBatchSoftmaxLoss.compute(passes[0].embeddings, b,
@@ -237,8 +249,11 @@ public final class Trainer {
                     trainedRows += b;
                     userGrads.zero();
                     itemGrads.zero();
-                    workers.all(() -> model.user.backward(passes[0], loss.gradUsers, userGrads),
+                    workers.all(() -> model.user.backwardTop(passes[0], loss.gradUsers, userGrads),
                             () -> model.item.backward(passes[1], loss.gradCandidates, itemGrads));
+                    workers.forEach(parts, k -> model.user.backwardHistory(passes[0], k,
+                            k == 0 ? userGrads.dense : userGrads.historyPart));
+                    model.user.finishBackward(passes[0], userGrads);
                     if (userGrads.history != null) {
                         itemGrads.tables[0].addAll(userGrads.history);
                     }

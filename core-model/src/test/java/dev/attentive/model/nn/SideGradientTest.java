@@ -176,12 +176,12 @@ class SideGradientTest {
         return out;
     }
 
-    private static TwoTowerModel model(SplittableRandom random, long seed) {
+    static TwoTowerModel model(SplittableRandom random, long seed) {
         return model(random, seed, random.nextBoolean() ? "mean" : "concat-mlp");
     }
 
     /** A model whose field attention is {@code attention} (the default, concat-mlp, or mean). */
-    private static TwoTowerModel model(SplittableRandom random, long seed, String attention) {
+    static TwoTowerModel model(SplittableRandom random, long seed, String attention) {
         int dim = 3 + random.nextInt(4);
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("attention", attention);
@@ -199,7 +199,7 @@ class SideGradientTest {
     }
 
     /** Rows of a user batch: known and unknown users, unseen values (OOV rows), missing fields. */
-    private static FieldEncoder.Encoded[] userRows(TwoTowerModel model, SplittableRandom random, int batch) {
+    static FieldEncoder.Encoded[] userRows(TwoTowerModel model, SplittableRandom random, int batch) {
         FieldEncoder.Encoded[] rows = new FieldEncoder.Encoded[batch];
         for (int b = 0; b < batch; b++) {
             int u = random.nextInt(model.users.length + 1) - 1;
@@ -227,7 +227,7 @@ class SideGradientTest {
     }
 
     /** Histories of varying length (empty, shorter and longer than historyLength), some rows sharing one array. */
-    private static int[][] histories(TwoTowerModel model, SplittableRandom random, int batch) {
+    static int[][] histories(TwoTowerModel model, SplittableRandom random, int batch) {
         int idRows = model.item.tables[0].shape()[0];
         int[][] out = new int[batch][];
         for (int b = 0; b < batch; b++) {
@@ -437,7 +437,7 @@ class SideGradientTest {
      * output {@code sum_f w_f x_f}. Stands in for the attention module's plugins, which core-model
      * must not depend on.
      */
-    private static final class GateAttention implements Attention {
+    static final class GateAttention implements Attention {
         private final int fields;
         private final int dim;
         private final Parameter query;
