@@ -127,7 +127,7 @@ public final class Trainer {
             }
         }
         int[][] staticHistory = null;
-        if (model.user.historyAttention != null && config.historyMode() == TwoTowerModelProvider.HistoryMode.STATIC) {
+        if (model.user.historyAttention != null && config.historyMode() != TwoTowerModelProvider.HistoryMode.CAUSAL) {
             staticHistory = new int[model.users.length][];
             for (int u = 0; u < model.users.length; u++) {
                 staticHistory[u] = model.historyRows(model.userItems[u], model.userItems[u].length);
@@ -206,6 +206,10 @@ public final class Trainer {
                         itemRows[r] = perItem[itemOf[x]];
                     }
                     SplittableRandom stepRandom = new SplittableRandom(context.seed() * 31 + optimizer.step());
+                    if (histories != null) {
+                        TrainingHistories.adjust(histories, candidates, model.itemIdRow, config,
+                                context.seed() * 31 + optimizer.step());
+                    }
                     for (int r = 0; r < m; r++) {
                         int c = negativePool[stepRandom.nextInt(negativePool.length)];
                         candidates[b + r] = c;
