@@ -109,6 +109,10 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
      * @param historyDropout during training only, the probability that each history item of a training
      *     row is left out of that row's history, drawn anew at every step (default 0: none; a denoising
      *     regulariser, as Mult-DAE's input dropout); serving always sees the whole history
+     * @param userIdDropout during training only, the probability that a training row's user id is hidden
+     *     (the row is encoded as an unknown user with the same features and history), drawn per row and
+     *     step (default 0: never; the tower learns to rank from features and history, not only from a
+     *     per-user vector); a known user is served with its id
      * @param attentionSettings settings of the field attention plugin, {@code key=value} pairs separated by
      *     {@code ;} (default empty); settings keys prefixed {@code attention.} are added here
      * @param historyAttentionSettings settings of the history attention plugin, in the same form
@@ -141,7 +145,7 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
      */
     public record Config(int dim, String tower, List<Integer> userWidths, List<Integer> itemWidths, String activation,
             String attention, String historyAttention, int historyLength, HistoryMode historyMode,
-            double historyDropout, String attentionSettings, String historyAttentionSettings, boolean context,
+            double historyDropout, double userIdDropout, String attentionSettings, String historyAttentionSettings, boolean context,
             double temperature,
             boolean learnTemperature, boolean logQ, int negatives, int epochs, int batch, double lr,
             Optimiser optimiser, double weightDecay, double clipNorm, int patience, int maxVocabulary,
@@ -174,6 +178,8 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
             p.check(historyMode != null, "historyMode must be causal, static or static-minus-target");
             p.check(historyDropout >= 0 && historyDropout < 1, "historyDropout must be at least 0 and below 1 "
                     + "(the probability of leaving out a history item), got " + historyDropout);
+            p.check(userIdDropout >= 0 && userIdDropout < 1, "userIdDropout must be at least 0 and below 1 "
+                    + "(the probability of hiding a training row's user id), got " + userIdDropout);
             checkSettings(p, "attentionSettings", attentionSettings);
             checkSettings(p, "historyAttentionSettings", historyAttentionSettings);
             p.check(temperature > 0 && Double.isFinite(temperature), "temperature must be positive, got " + temperature);
@@ -279,7 +285,7 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
 
     @Override
     public Config defaultConfig() {
-        return new Config(64, "mlp", List.of(128), List.of(128), "relu", ConcatMlpProvider.NAME, "mean", 50, HistoryMode.STATIC, 0, "", "",
+        return new Config(64, "mlp", List.of(128), List.of(128), "relu", ConcatMlpProvider.NAME, "mean", 50, HistoryMode.STATIC, 0, 0, "", "",
                 false, 0.07, false,
                 true, 0, 30, 1024, 0.02, Optimiser.ADAM, 0, 0, 5, 10_000, 4096, 10, "exact", "");
     }

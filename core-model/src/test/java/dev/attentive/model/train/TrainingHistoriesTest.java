@@ -3,6 +3,8 @@ package dev.attentive.model.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.attentive.api.Dataset;
+import dev.attentive.api.Interaction;
 import dev.attentive.api.ItemId;
 import dev.attentive.api.RecommendationRequest;
 import dev.attentive.api.Recommender;
@@ -13,6 +15,8 @@ import dev.attentive.api.spi.ProviderRegistry;
 import dev.attentive.api.spi.TrainingContext;
 import dev.attentive.model.TwoTowerModelProvider;
 import dev.attentive.model.TwoTowerModels;
+import dev.attentive.model.features.FieldEncoder;
+import dev.attentive.model.nn.TwoTowerModel;
 import dev.attentive.model.serve.TwoTowerModelTest;
 import dev.attentive.model.serve.TwoTowerRecommender;
 import java.io.IOException;
@@ -26,7 +30,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code historyMode=static-minus-target} and {@code historyDropout}: what a training row's history holds. */
+/**
+ * {@code historyMode=static-minus-target}, {@code historyDropout} and {@code userIdDropout}: what a
+ * training row's history and user fields hold.
+ */
 class TrainingHistoriesTest {
     private static final Map<String, String> SMALL = Map.of("dim", "16", "userWidths", "32", "itemWidths", "32",
             "batch", "32", "epochs", "6", "lr", "0.01", "historyLength", "5", "temperature", "0.1",
@@ -55,6 +62,7 @@ class TrainingHistoriesTest {
         TwoTowerModelProvider.Config d = new TwoTowerModelProvider().defaultConfig();
         assertThat(d.historyMode()).isEqualTo(TwoTowerModelProvider.HistoryMode.STATIC);
         assertThat(d.historyDropout()).isZero();
+        assertThat(d.userIdDropout()).isZero();
     }
 
     @Test
@@ -62,6 +70,11 @@ class TrainingHistoriesTest {
         for (String bad : List.of("1", "-0.1", "1.5")) {
             assertThatThrownBy(() -> config("historyDropout", bad)).isInstanceOf(ConfigException.class)
                     .hasMessageContaining("historyDropout must be at least 0 and below 1")
+                    .hasMessageContaining("got " + Double.parseDouble(bad));
+        }
+        for (String bad : List.of("1", "-0.5")) {
+            assertThatThrownBy(() -> config("userIdDropout", bad)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("userIdDropout must be at least 0 and below 1")
                     .hasMessageContaining("got " + Double.parseDouble(bad));
         }
         assertThat(config("historyMode", "static-minus-target").historyMode())
@@ -107,8 +120,48 @@ class TrainingHistoriesTest {
     }
 
     @Test
-    void bothSettingsTrainReproduciblyChangeTheModelAndSaveWithTheirConfig() throws IOException {
-        Map<String, String> both = Map.of("historyMode", "static-minus-target", "historyDropout", "0.3");
+    void userIdDropoutHidesAboutItsShareOfRowsIdsAndKeepsTheirOtherFields() {
+        Dataset data = TwoTowerModelTest.planted(6);
+        TwoTowerModel model = TwoTowerModel.build(data, config("userIdDropout", "0.5"), 1);
+        int users = model.users.length;
+        FieldEncoder.Encoded[] withId = new FieldEncoder.Encoded[users];
+        FieldEncoder.Encoded[] withoutId = new FieldEncoder.Encoded[users];
+        for (int u = 0; u < users; u++) {
+            withId[u] = model.encodeUser(u, model.userFeatures[u], Interaction.NO_TIMESTAMP, "user");
+            withoutId[u] = model.encodeUser(-1, model.userFeatures[u], Interaction.NO_TIMESTAMP, "user");
+        }
+        int n = 2_000;
+        int[] order = new int[n];
+        int[] userOf = new int[n];
+        FieldEncoder.Encoded[] rows = new FieldEncoder.Encoded[n];
+        for (int x = 0; x < n; x++) {
+            order[x] = x;
+            userOf[x] = x % users;
+            rows[x] = withId[userOf[x]];
+        }
+        Trainer.hideUserIds(model, rows, order, 0, userOf, data.interactions(), withoutId, 0.5, 99);
+        int hidden = 0;
+        for (int x = 0; x < n; x++) {
+            if (rows[x] == withoutId[userOf[x]]) {
+                hidden++;
+            } else {
+                assertThat(rows[x]).isSameAs(withId[userOf[x]]);
+            }
+        }
+        assertThat(hidden).isBetween(900, 1100);
+        // Hidden: the id field (field 0) is empty, every other field is the user's own.
+        FieldEncoder.Encoded a = withId[0];
+        FieldEncoder.Encoded b = withoutId[0];
+        assertThat(a.offsets()[1]).isEqualTo(1);
+        assertThat(b.offsets()[1]).isZero();
+        assertThat(Arrays.copyOfRange(b.rows(), 0, b.rows().length))
+                .isEqualTo(Arrays.copyOfRange(a.rows(), 1, a.rows().length));
+    }
+
+    @Test
+    void theSettingsTrainReproduciblyChangeTheModelAndSaveWithTheirConfig() throws IOException {
+        Map<String, String> both = Map.of("historyMode", "static-minus-target", "historyDropout", "0.3",
+                "userIdDropout", "0.25");
         List<EpochStats> one = new ArrayList<>();
         List<EpochStats> two = new ArrayList<>();
         List<EpochStats> plain = new ArrayList<>();
@@ -129,6 +182,7 @@ class TrainingHistoriesTest {
                 TwoTowerModelProvider.Config saved = ((TwoTowerRecommender) loaded).model.config;
                 assertThat(saved.historyMode()).isEqualTo(TwoTowerModelProvider.HistoryMode.STATIC_MINUS_TARGET);
                 assertThat(saved.historyDropout()).isEqualTo(0.3);
+                assertThat(saved.userIdDropout()).isEqualTo(0.25);
                 assertThat(loaded.recommend(request)).isEqualTo(a.recommend(request));
                 assertThat(loaded.similarItems(ItemId.of("i2"), 5, dev.attentive.api.ItemFilter.all()))
                         .isEqualTo(a.similarItems(ItemId.of("i2"), 5, dev.attentive.api.ItemFilter.all()));
