@@ -75,7 +75,16 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
          * The user's most recent training items, the same for every interaction of the user (as served);
          * the target item may be among them.
          */
-        STATIC
+        STATIC,
+        /**
+         * The static history without the item being learned: the user's most recent training items,
+         * leaving out every occurrence of the interaction's own item. Served like {@code static} (a
+         * served user's history holds no test item either), so training no longer rewards finding the
+         * target in the history.
+         *
+         * @since 0.2.0
+         */
+        STATIC_MINUS_TARGET
     }
 
     /**
@@ -93,9 +102,17 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
      *     history field (default {@code mean}; chosen on ML-100K validation NDCG@10, seed 2020, see
      *     {@code historyMode})
      * @param historyLength how many recent items the history holds (default 50)
-     * @param historyMode {@code causal} or {@code static} history during training (default static: on
-     *     ML-100K, seed 2020, lr 0.005, the best validation NDCG@10 was 0.174 causal, 0.216 static,
-     *     0.211 without history)
+     * @param historyMode {@code causal}, {@code static} or {@code static-minus-target} history during
+     *     training (default static: on ML-100K, seed 2020, lr 0.005, the best validation NDCG@10 was
+     *     0.174 causal, 0.216 static, 0.211 without history); serving always uses the user's most recent
+     *     items
+     * @param historyDropout during training only, the probability that each history item of a training
+     *     row is left out of that row's history, drawn anew at every step (default 0: none; a denoising
+     *     regulariser, as Mult-DAE's input dropout); serving always sees the whole history
+     * @param userIdDropout during training only, the probability that a training row's user id is hidden
+     *     (the row is encoded as an unknown user with the same features and history), drawn per row and
+     *     step (default 0: never; the tower learns to rank from features and history, not only from a
+     *     per-user vector); a known user is served with its id
      * @param attentionSettings settings of the field attention plugin, {@code key=value} pairs separated by
      *     {@code ;} (default empty); settings keys prefixed {@code attention.} are added here
      * @param historyAttentionSettings settings of the history attention plugin, in the same form
@@ -128,7 +145,8 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
      */
     public record Config(int dim, String tower, List<Integer> userWidths, List<Integer> itemWidths, String activation,
             String attention, String historyAttention, int historyLength, HistoryMode historyMode,
-            String attentionSettings, String historyAttentionSettings, boolean context, double temperature,
+            double historyDropout, double userIdDropout, String attentionSettings, String historyAttentionSettings, boolean context,
+            double temperature,
             boolean learnTemperature, boolean logQ, int negatives, int epochs, int batch, double lr,
             Optimiser optimiser, double weightDecay, double clipNorm, int patience, int maxVocabulary,
             int hashBuckets, int numericBuckets, String retriever, String retrieverSettings) {
@@ -157,7 +175,11 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
             p.check(historyAttention != null && !historyAttention.isBlank(),
                     "historyAttention must name an attention plugin or be none");
             p.check(historyLength >= 1, "historyLength must be at least 1, got " + historyLength);
-            p.check(historyMode != null, "historyMode must be causal or static");
+            p.check(historyMode != null, "historyMode must be causal, static or static-minus-target");
+            p.check(historyDropout >= 0 && historyDropout < 1, "historyDropout must be at least 0 and below 1 "
+                    + "(the probability of leaving out a history item), got " + historyDropout);
+            p.check(userIdDropout >= 0 && userIdDropout < 1, "userIdDropout must be at least 0 and below 1 "
+                    + "(the probability of hiding a training row's user id), got " + userIdDropout);
             checkSettings(p, "attentionSettings", attentionSettings);
             checkSettings(p, "historyAttentionSettings", historyAttentionSettings);
             p.check(temperature > 0 && Double.isFinite(temperature), "temperature must be positive, got " + temperature);
@@ -263,7 +285,7 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
 
     @Override
     public Config defaultConfig() {
-        return new Config(64, "mlp", List.of(128), List.of(128), "relu", ConcatMlpProvider.NAME, "mean", 50, HistoryMode.STATIC, "", "",
+        return new Config(64, "mlp", List.of(128), List.of(128), "relu", ConcatMlpProvider.NAME, "mean", 50, HistoryMode.STATIC, 0, 0, "", "",
                 false, 0.07, false,
                 true, 0, 30, 1024, 0.02, Optimiser.ADAM, 0, 0, 5, 10_000, 4096, 10, "exact", "");
     }

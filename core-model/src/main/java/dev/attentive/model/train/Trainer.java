@@ -128,8 +128,16 @@ public final class Trainer {
                         "user " + model.users[u]);
             }
         }
+        FieldEncoder.Encoded[] perUserWithoutId = null;
+        if (config.userIdDropout() > 0 && perInteraction == null) {
+            perUserWithoutId = new FieldEncoder.Encoded[model.users.length];
+            for (int u = 0; u < model.users.length; u++) {
+                perUserWithoutId[u] = model.encodeUser(-1, model.userFeatures[u], Interaction.NO_TIMESTAMP,
+                        "user " + model.users[u]);
+            }
+        }
         int[][] staticHistory = null;
-        if (model.user.historyAttention != null && config.historyMode() == TwoTowerModelProvider.HistoryMode.STATIC) {
+        if (model.user.historyAttention != null && config.historyMode() != TwoTowerModelProvider.HistoryMode.CAUSAL) {
             staticHistory = new int[model.users.length][];
             for (int u = 0; u < model.users.length; u++) {
                 staticHistory[u] = model.historyRows(model.userItems[u], model.userItems[u].length);
@@ -208,6 +216,14 @@ public final class Trainer {
                         itemRows[r] = perItem[itemOf[x]];
                     }
                     SplittableRandom stepRandom = new SplittableRandom(context.seed() * 31 + optimizer.step());
+                    if (config.userIdDropout() > 0) {
+                        hideUserIds(model, userRows, order, start, userOf, interactions, perUserWithoutId,
+                                config.userIdDropout(), context.seed() * 31 + optimizer.step());
+                    }
+                    if (histories != null) {
+                        TrainingHistories.adjust(histories, candidates, model.itemIdRow, config,
+                                context.seed() * 31 + optimizer.step());
+                    }
                     for (int r = 0; r < m; r++) {
                         int c = negativePool[stepRandom.nextInt(negativePool.length)];
                         candidates[b + r] = c;
@@ -323,6 +339,29 @@ public final class Trainer {
         model.provenance.put("trainingSeconds", String.valueOf(totalSeconds));
         model.provenance.put("bestEpoch", String.valueOf(bestEpoch));
         return new TwoTowerRecommender(model);
+    }
+
+    /** Mixed into the step's seed so that hiding user ids draws a stream of its own. */
+    private static final long USER_ID_STREAM = 0xBB67AE8584CAA73BL;
+
+    /**
+     * Replaces, with probability {@code p} per row, a batch row's user encoding by the same user's
+     * encoding without the id ({@code userIdDropout}); one object per user when there is no context,
+     * so the user side still attends one user's rows once.
+     */
+    static void hideUserIds(TwoTowerModel model, FieldEncoder.Encoded[] userRows, int[] order, int start,
+            int[] userOf, List<Interaction> interactions, FieldEncoder.Encoded[] perUserWithoutId, double p,
+            long stepSeed) {
+        SplittableRandom random = new SplittableRandom(stepSeed ^ USER_ID_STREAM);
+        for (int r = 0; r < userRows.length; r++) {
+            if (random.nextDouble() >= p) {
+                continue;
+            }
+            int x = order[start + r];
+            int u = userOf[x];
+            userRows[r] = perUserWithoutId != null ? perUserWithoutId[u] : model.encodeUser(-1, model.userFeatures[u],
+                    interactions.get(x).timestamp(), "user " + model.users[u]);
+        }
     }
 
     private static void update(Optimizer optimizer, Side side, Side.Grads grads) {

@@ -129,6 +129,8 @@ class TwoTowerPersistenceTest {
         try (Recommender golden = TwoTowerModels.load(dir)) {
             // Saved before retrieverSettings existed: the retriever gets its defaults.
             assertThat(((TwoTowerRecommender) golden).model.config.retrieverSettings()).isEmpty();
+            // Saved before historyDropout existed: no dropout, as it was trained.
+            assertThat(((TwoTowerRecommender) golden).model.config.historyDropout()).isZero();
             for (int q = 0; q < requests.size(); q++) {
                 List<Recommendation> got = golden.recommend(requests.get(q));
                 JsonNode want = expected.get(q);
