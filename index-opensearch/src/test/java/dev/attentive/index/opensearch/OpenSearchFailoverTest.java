@@ -31,9 +31,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * lost copies on the remaining nodes at once and the index is green again without the killed node
  * (with the default of one minute, replicas wait for the node to come back that long).
  *
- * <p>The rule asserted: no search fails before the kill; a search may fail only within the failover
- * window of {@value #FAILOVER_WINDOW_MS} ms after the kill (the cluster manager noticing the loss and
- * promoting replicas); searches keep being answered during the {@value #OUTAGE_MS} ms observed after the
+ * <p>The rule asserted: no search fails that was answered before the kill; a search may fail only if
+ * it was in flight at some time within the failover window of {@value #FAILOVER_WINDOW_MS} ms after the
+ * kill (the cluster manager noticing the loss and promoting replicas; a search sent just before the kill
+ * can meet the dying node); searches keep being answered during the {@value #OUTAGE_MS} ms observed after the
  * kill, also after that window, and until the end; writes are acknowledged again after the window; and
  * once the index is green again every acknowledged item is present with the vector of its last
  * acknowledged write (lost = 0, stale = 0). A write that failed is not acknowledged, so its item is left
@@ -50,7 +51,12 @@ class OpenSearchFailoverTest {
     private static final int DIM = 16;
     private static final String INDEX = "failover";
 
-    record Event(long atMs, boolean ok, String error) {
+    /** One request: when it was sent and when its answer (or error) came back, in ms since the start. */
+    record Event(long atMs, long endMs, boolean ok, String error) {
+        /** Whether the request was in flight at some time within [from, to]. */
+        boolean overlaps(long from, long to) {
+            return endMs >= from && atMs <= to;
+        }
     }
 
     @Test
@@ -103,9 +109,10 @@ class OpenSearchFailoverTest {
                         long at = System.currentTimeMillis() - t0;
                         try {
                             int n = retriever.search(Seeds.unitVector(r, DIM), 10, ItemFilter.all(), Set.of()).size();
-                            searches.add(new Event(at, n == 10, n == 10 ? null : "only " + n + " hits"));
+                            searches.add(new Event(at, System.currentTimeMillis() - t0, n == 10,
+                                    n == 10 ? null : "only " + n + " hits"));
                         } catch (RuntimeException e) {
-                            searches.add(new Event(at, false, e.toString()));
+                            searches.add(new Event(at, System.currentTimeMillis() - t0, false, e.toString()));
                         }
                         OpenSearchCluster.sleep(5);
                     }
@@ -130,11 +137,11 @@ class OpenSearchFailoverTest {
                                 retriever.update(item);
                             }
                             acked.put(id, item.vector());
-                            writes.add(new Event(at, true, null));
+                            writes.add(new Event(at, System.currentTimeMillis() - t0, true, null));
                         } catch (RuntimeException e) {
                             acked.remove(id);
                             uncertain.add(id);
-                            writes.add(new Event(at, false, e.toString()));
+                            writes.add(new Event(at, System.currentTimeMillis() - t0, false, e.toString()));
                         }
                     }
                 }, "failover-write-" + w));
@@ -210,13 +217,16 @@ class OpenSearchFailoverTest {
                     writeErrors, uncertain.size());
             System.out.printf("[failover] acknowledged items checked: %d, lost: %d, stale vector: %d, size %d%n",
                     ids.size(), lost, stale, size);
-            failed.stream().limit(5).forEach(e -> System.out.println("[failover] search error at " + e.atMs() + " ms: "
-                    + e.error()));
+            failed.stream().limit(5).forEach(e -> System.out.println("[failover] search error, sent at " + e.atMs()
+                    + " ms, answered at " + e.endMs() + " ms: " + e.error()));
             writes.stream().filter(e -> !e.ok()).limit(5).forEach(e -> System.out.println("[failover] write error at "
                     + e.atMs() + " ms: " + e.error()));
 
-            assertThat(failed).as("search failures before the kill or after the failover window")
-                    .allSatisfy(e -> assertThat(e.atMs()).isBetween(killAt, windowEnd));
+            // A search sent a few ms before the kill may still be in flight when the node dies: a failure
+            // is allowed for any search in flight at some time within the window, judged by both ends.
+            assertThat(failed).as("search failures not in flight during the failover window [%d, %d] ms", killAt,
+                    windowEnd).allSatisfy(e -> assertThat(e.overlaps(killAt, windowEnd))
+                            .as("search sent at %d ms, answered at %d ms: %s", e.atMs(), e.endMs(), e.error()).isTrue());
             assertThat(answered).as("searches answered during the outage").isPositive();
             assertThat(answeredAfterWindow).as("searches answered during the outage after the failover window")
                     .isGreaterThanOrEqualTo(10);
