@@ -21,7 +21,8 @@ import java.util.Optional;
 /**
  * The {@code two-tower} model: a user tower and an item tower whose unit embeddings' dot product
  * ranks items, trained with an in-batch sampled softmax (temperature, logQ correction, accidental
- * hits removed, optional uniform extra negatives). Field embeddings are pooled by an
+ * hits removed, optional uniform extra negatives) or, with {@code softmax=full}, a softmax over the
+ * whole catalogue. Field embeddings are pooled by an
  * {@link dev.attentive.api.Attention} plugin named in the config and mapped by a
  * {@link dev.attentive.api.Tower} plugin; the trained model serves through a
  * {@link dev.attentive.api.Retriever} plugin. Thread safe; {@link #train} may run concurrently
@@ -88,6 +89,28 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
     }
 
     /**
+     * The candidates of the training softmax.
+     *
+     * @since 0.2.0
+     */
+    public enum Softmax {
+        /**
+         * The batch's positives (and {@code negatives} uniform extra ones), with the logQ correction
+         * when {@code logQ} is on and accidental hits removed: the cost of a step grows with the batch,
+         * not the catalogue.
+         */
+        SAMPLED,
+        /**
+         * Every catalogue item, each step: the item tower runs over the whole catalogue (with its
+         * training dropout) and each row's target competes with every other item, the user's other
+         * items included. Nothing is sampled, so {@code logQ} does not apply (it is ignored) and
+         * {@code negatives} must be 0. A step costs the item tower's pass over the catalogue and a
+         * {@code batch x items} logit matrix, affordable for catalogues of some thousands of items.
+         */
+        FULL
+    }
+
+    /**
      * The model's hyper-parameters. Defaults follow the ML-100K reference shape.
      *
      * @param dim the embedding dimension D of every field vector and of the output (default 64)
@@ -121,8 +144,12 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
      *     (request features {@code hour} and {@code dayOfWeek} at serving; default false)
      * @param temperature the softmax temperature, or its start value when learned (default 0.07)
      * @param learnTemperature whether the temperature is trained (default false)
-     * @param logQ whether the logQ correction is applied (default true)
-     * @param negatives extra uniformly sampled negatives per batch (default 0)
+     * @param logQ whether the logQ correction is applied (default true; only {@code softmax=sampled}
+     *     samples, so {@code softmax=full} ignores it)
+     * @param negatives extra uniformly sampled negatives per batch (default 0); must be 0 with
+     *     {@code softmax=full}
+     * @param softmax the training softmax, {@code sampled} (the batch's items, default) or {@code full}
+     *     (every catalogue item; {@code logQ} is then ignored, nothing being sampled); see {@link Softmax}
      * @param epochs the maximum number of epochs (default 30)
      * @param batch the mini-batch size (default 1024)
      * @param lr the learning rate (default 0.02: on ML-100K with static history the best validation
@@ -147,7 +174,7 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
             String attention, String historyAttention, int historyLength, HistoryMode historyMode,
             double historyDropout, double userIdDropout, String attentionSettings, String historyAttentionSettings, boolean context,
             double temperature,
-            boolean learnTemperature, boolean logQ, int negatives, int epochs, int batch, double lr,
+            boolean learnTemperature, boolean logQ, int negatives, Softmax softmax, int epochs, int batch, double lr,
             Optimiser optimiser, double weightDecay, double clipNorm, int patience, int maxVocabulary,
             int hashBuckets, int numericBuckets, String retriever, String retrieverSettings) {
         /** Validates every setting, reporting all problems at once; splits {@code name[settings]} of the retriever. */
@@ -184,6 +211,10 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
             checkSettings(p, "historyAttentionSettings", historyAttentionSettings);
             p.check(temperature > 0 && Double.isFinite(temperature), "temperature must be positive, got " + temperature);
             p.check(negatives >= 0, "negatives must be at least 0, got " + negatives);
+            p.check(softmax != null, "softmax must be sampled or full");
+            p.check(softmax != Softmax.FULL || negatives <= 0, "negatives=" + negatives + " does not apply with "
+                    + "softmax=full (every catalogue item is already a negative of every row); leave negatives at 0, "
+                    + "or use softmax=sampled for extra sampled negatives");
             p.check(epochs >= 1, "epochs must be at least 1, got " + epochs);
             p.check(batch >= 2, "batch must be at least 2 (the softmax needs in-batch negatives), got " + batch);
             p.check(lr > 0 && Double.isFinite(lr), "lr must be positive, got " + lr);
@@ -287,7 +318,7 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
     public Config defaultConfig() {
         return new Config(64, "mlp", List.of(128), List.of(128), "relu", ConcatMlpProvider.NAME, "mean", 50, HistoryMode.STATIC, 0, 0, "", "",
                 false, 0.07, false,
-                true, 0, 30, 1024, 0.02, Optimiser.ADAM, 0, 0, 5, 10_000, 4096, 10, "exact", "");
+                true, 0, Softmax.SAMPLED, 30, 1024, 0.02, Optimiser.ADAM, 0, 0, 5, 10_000, 4096, 10, "exact", "");
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.attentive.kernels.ParallelFor;
 import dev.attentive.kernels.Vectors;
 import dev.attentive.model.TwoTowerModelProvider;
 import dev.attentive.model.features.FieldEncoder;
+import dev.attentive.model.nn.FullSoftmaxLoss;
 import dev.attentive.model.nn.InBatchSoftmaxLoss;
 import dev.attentive.model.nn.Optimizer;
 import dev.attentive.model.nn.Side;
@@ -173,6 +174,8 @@ public final class Trainer {
 
         int batchSize = Math.min(config.batch(), n);
         int m = config.negatives();
+        // softmax=full: the item tower runs over every catalogue item and row r's target is column candidates[r].
+        boolean full = config.softmax() == TwoTowerModelProvider.Softmax.FULL;
         double bestValidation = Double.NEGATIVE_INFINITY;
         int bestEpoch = 0;
         List<float[]> best = null;
@@ -203,7 +206,7 @@ public final class Trainer {
                     }
                     FieldEncoder.Encoded[] userRows = new FieldEncoder.Encoded[b];
                     int[][] histories = model.user.historyAttention != null ? new int[b][] : null;
-                    FieldEncoder.Encoded[] itemRows = new FieldEncoder.Encoded[b + m];
+                    FieldEncoder.Encoded[] itemRows = full ? perItem : new FieldEncoder.Encoded[b + m];
                     int[] candidates = new int[b + m];
                     for (int r = 0; r < b; r++) {
                         int x = order[start + r];
@@ -213,7 +216,9 @@ public final class Trainer {
                                     : model.historyRows(model.userItems[userOf[x]], historyEnd[x]);
                         }
                         candidates[r] = itemOf[x];
-                        itemRows[r] = perItem[itemOf[x]];
+                        if (!full) {
+                            itemRows[r] = perItem[itemOf[x]];
+                        }
                     }
                     SplittableRandom stepRandom = new SplittableRandom(context.seed() * 31 + optimizer.step());
                     if (config.userIdDropout() > 0) {
@@ -230,7 +235,7 @@ public final class Trainer {
                         itemRows[b + r] = perItem[c];
                     }
                     float[] correction = null;
-                    if (config.logQ()) {
+                    if (config.logQ() && !full) {
                         correction = new float[b + m];
                         double uniform = m == 0 ? 0 : (double) m / ((double) b * negativePool.length);
                         for (int j = 0; j < b + m; j++) {
@@ -253,8 +258,11 @@ public final class Trainer {
                     workers.all(() -> passes[0] = model.user.finishForward(prepared, userRandom),
                             () -> passes[1] = model.item.forward(itemRows, null, true, itemRandom));
                     float scale = (float) Math.exp(model.logScale.values()[0]);
-                    InBatchSoftmaxLoss.Result loss = InBatchSoftmaxLoss.compute(passes[0].embeddings, b,
-                            passes[1].embeddings, b + m, config.dim(), candidates, correction, scale, workers);
+                    InBatchSoftmaxLoss.Result loss = full
+                            ? FullSoftmaxLoss.compute(passes[0].embeddings, b, passes[1].embeddings, perItem.length,
+                                    config.dim(), candidates, scale, workers)
+                            : InBatchSoftmaxLoss.compute(passes[0].embeddings, b, passes[1].embeddings, b + m,
+                                    config.dim(), candidates, correction, scale, workers);
                     int step = optimizer.step() + 1;
                     if (!Double.isFinite(loss.loss)) {
                         throw new IllegalStateException("Training diverged at step " + step + " (epoch " + epoch

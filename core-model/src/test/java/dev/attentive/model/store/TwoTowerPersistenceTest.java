@@ -131,6 +131,9 @@ class TwoTowerPersistenceTest {
             assertThat(((TwoTowerRecommender) golden).model.config.retrieverSettings()).isEmpty();
             // Saved before historyDropout existed: no dropout, as it was trained.
             assertThat(((TwoTowerRecommender) golden).model.config.historyDropout()).isZero();
+            // Saved before softmax existed: the in-batch sampled softmax it was trained with.
+            assertThat(((TwoTowerRecommender) golden).model.config.softmax())
+                    .isEqualTo(dev.attentive.model.TwoTowerModelProvider.Softmax.SAMPLED);
             for (int q = 0; q < requests.size(); q++) {
                 List<Recommendation> got = golden.recommend(requests.get(q));
                 JsonNode want = expected.get(q);
