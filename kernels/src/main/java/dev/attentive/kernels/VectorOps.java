@@ -27,6 +27,11 @@ final class VectorOps {
     private VectorOps() {
     }
 
+    /** The float lanes of the preferred species (for tests). */
+    static int floatLanes() {
+        return L;
+    }
+
     /** See {@link Vectors#dotLanes(double[], int, double[], int, int)}. */
     static double dot(double[] a, int ao, double[] b, int bo, int n) {
         int i = 0;
@@ -36,10 +41,32 @@ final class VectorOps {
             for (; i + LD <= n; i += LD) {
                 acc = DoubleVector.fromArray(SD, a, ao + i).fma(DoubleVector.fromArray(SD, b, bo + i), acc);
             }
-            s = acc.reduceLanes(VectorOperators.ADD);
+            s = sumInLaneOrder(acc);
         }
         for (; i < n; i++) {
             s += a[ao + i] * b[bo + i];
+        }
+        return s;
+    }
+
+    /**
+     * The lanes' sum, added in lane order. Not {@code reduceLanes(ADD)}: its order is unspecified and
+     * differs between the interpreted and the compiled code, so results depended on when the JIT
+     * compiled the caller and two runs with one seed could differ.
+     */
+    private static double sumInLaneOrder(DoubleVector v) {
+        double s = 0;
+        for (int j = 0; j < LD; j++) {
+            s += v.lane(j);
+        }
+        return s;
+    }
+
+    /** See {@link #sumInLaneOrder(DoubleVector)}. */
+    private static float sumInLaneOrder(FloatVector v) {
+        float s = 0;
+        for (int j = 0; j < L; j++) {
+            s += v.lane(j);
         }
         return s;
     }
@@ -68,7 +95,7 @@ final class VectorOps {
             for (; i + L <= n; i += L) {
                 acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
             }
-            s = acc.reduceLanes(VectorOperators.ADD);
+            s = sumInLaneOrder(acc);
         }
         for (; i < n; i++) {
             s += a[ao + i] * b[bo + i];
@@ -255,12 +282,7 @@ final class VectorOps {
             e.intoArray(x, off + i);
             sum = sum.add(e);
         }
-        float[] lanes = new float[L];
-        sum.intoArray(lanes, 0);
-        float s = 0;
-        for (float lane : lanes) {
-            s += lane;
-        }
+        float s = sumInLaneOrder(sum);
         for (; i < n; i++) {
             float e = exp(x[off + i] - max);
             x[off + i] = e;

@@ -152,8 +152,9 @@ public final class Vectors {
     /**
      * {@code sum a[aOff + i] * b[bOff + i]} for {@code i < n}, for short products in backward passes
      * where float rounding is harmless. With the Vector API: float fused multiply-adds in one
-     * accumulator per lane over whole vectors, the lanes reduced with {@code reduceLanes(ADD)}, then
-     * the remaining elements added in float. Without it: exactly
+     * accumulator per lane over whole vectors, the lanes then summed in lane order (the same sum on
+     * every run, interpreted or compiled, unlike {@code reduceLanes(ADD)}), then the remaining
+     * elements added in float. Without it: exactly
      * {@link #dotDoubleAccumulate(float[], int, float[], int, int)} (double accumulation).
      *
      * @param a the first vector
@@ -170,7 +171,7 @@ public final class Vectors {
 
     /**
      * {@code sum a[aOff + i] * b[bOff + i]} for {@code i < n} in double. With the Vector API: fused
-     * multiply-adds in one accumulator per lane, reduced with {@code reduceLanes(ADD)}, then the
+     * multiply-adds in one accumulator per lane, the lanes summed in lane order, then the
      * remaining elements; without it: exactly {@link #dotDoubleAccumulate(double[], int, double[], int, int)}.
      *
      * @param a the first vector
