@@ -19,7 +19,7 @@ import jakarta.json.JsonValue;
  */
 final class IndexLayout {
     /** The version of this layout, recorded in {@code _meta}; bumped if documents or fields change. */
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     static final String META_KEY = "attentive";
 
     private IndexLayout() {
@@ -67,7 +67,8 @@ final class IndexLayout {
                 .append(spaceType(spec.similarity())).append("\",\"parameters\":{\"m\":").append(config.m())
                 .append(",\"ef_construction\":").append(config.efConstruction()).append("}}},\"")
                 .append(ItemDocuments.CATEGORICAL).append("\":{\"type\":\"object\",\"dynamic\":true},\"")
-                .append(ItemDocuments.NUMERIC).append("\":{\"type\":\"object\",\"dynamic\":true}}}}");
+                .append(ItemDocuments.NUMERIC).append("\":{\"type\":\"object\",\"dynamic\":true},\"")
+                .append(ItemDocuments.WRITE).append("\":{\"type\":\"object\",\"enabled\":false}}}}");
         return out.toString();
     }
 

@@ -23,6 +23,12 @@ final class ItemDocuments {
     static final String VECTOR = "vector";
     static final String CATEGORICAL = "cat";
     static final String NUMERIC = "num";
+    /**
+     * A stored, unindexed object holding the token of the {@code add} call that wrote the document, so
+     * that a create answered 409 can tell its own earlier attempt (resent by the transport after a lost
+     * reply) from another writer's item.
+     */
+    static final String WRITE = "write";
     /** OpenSearch's limit on {@code _id}. */
     private static final int MAX_ID_BYTES = 512;
 
@@ -93,6 +99,11 @@ final class ItemDocuments {
 
     /** The document's JSON source. */
     static String source(IndexedItem item) {
+        return source(item, null);
+    }
+
+    /** The document of an item, with the {@link #WRITE} token of an {@code add} call when not null. */
+    static String source(IndexedItem item, String writeToken) {
         StringBuilder out = new StringBuilder(32 + item.vector().length * 12);
         out.append("{\"").append(ID).append("\":");
         JsonText.string(out, item.id().value());
@@ -121,6 +132,11 @@ final class ItemDocuments {
         }
         if (!numeric.isEmpty()) {
             out.append(",\"").append(NUMERIC).append("\":{").append(numeric).append('}');
+        }
+        if (writeToken != null) {
+            out.append(",\"").append(WRITE).append("\":{\"token\":");
+            JsonText.string(out, writeToken);
+            out.append('}');
         }
         return out.append('}').toString();
     }

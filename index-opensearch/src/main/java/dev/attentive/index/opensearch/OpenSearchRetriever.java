@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -138,25 +139,34 @@ final class OpenSearchRetriever implements Retriever {
 
     @Override
     public void add(IndexedItem item) {
-        // POST, not PUT: Apache HttpClient's retry strategy may resend a method HTTP calls idempotent (PUT)
-        // after an I/O error, and a resent create whose first attempt landed answers 409, which would report
-        // a new item as "already indexed" (seen once, under load, in the failover test). POST is never
-        // resent by that strategy. A resend by the transport's own node failover is not ruled out.
-        write(item, "POST", "_create", "add");
+        // A create may be sent twice: the transport resends a request on another node when the first
+        // one's connection fails, and the first may have landed before the node went away. The resend
+        // then answers 409. Each add therefore writes a fresh token into the document; on a 409 the
+        // stored token says whether the item is this call's own or was there before.
+        add(item, UUID.randomUUID().toString());
+    }
+
+    /** {@link #add(IndexedItem)} with its token given: a call with the token of one that landed succeeds. */
+    void add(IndexedItem item, String token) {
+        write(item, "POST", "_create", "add", Objects.requireNonNull(token, "token"));
     }
 
     @Override
     public void update(IndexedItem item) {
-        write(item, "PUT", "_doc", "update");
+        write(item, "PUT", "_doc", "update", null);
     }
 
-    private void write(IndexedItem item, String method, String endpoint, String what) {
+    private void write(IndexedItem item, String method, String endpoint, String what, String token) {
         ensureOpen();
         ItemDocuments.check(item, spec.dimension());
         writes.readLock().lock();
         try {
-            Reply reply = cluster.send(method, path("/" + endpoint + "/" + ItemDocuments.pathSegment(item.id())),
-                    WAIT_FOR, ItemDocuments.source(item));
+            String segment = ItemDocuments.pathSegment(item.id());
+            Reply reply = cluster.send(method, path("/" + endpoint + "/" + segment), WAIT_FOR,
+                    ItemDocuments.source(item, token));
+            if (reply.status() == 409 && token != null && token.equals(storedToken(segment))) {
+                return;
+            }
             if (reply.status() == 409) {
                 throw new IllegalArgumentException("Item '" + item.id() + "' is already indexed in '" + index.alias()
                         + "'; use update to replace it");
@@ -169,6 +179,18 @@ final class OpenSearchRetriever implements Retriever {
         } finally {
             writes.readLock().unlock();
         }
+    }
+
+    /** The add token stored with an item (a real-time get), or null when it has none or is absent. */
+    private String storedToken(String segment) {
+        Reply reply = cluster.send("GET", path("/_doc/" + segment), Map.of("_source_includes",
+                ItemDocuments.WRITE + ".token"), null);
+        if (!reply.ok()) {
+            return null;
+        }
+        JsonObject source = reply.body().getJsonObject("_source");
+        JsonObject write = source == null ? null : source.getJsonObject(ItemDocuments.WRITE);
+        return write == null ? null : write.getString("token", null);
     }
 
     @Override

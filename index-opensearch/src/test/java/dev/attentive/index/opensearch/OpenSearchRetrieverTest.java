@@ -151,6 +151,33 @@ class OpenSearchRetrieverTest {
         return s;
     }
 
+    /**
+     * The transport resends a request on another node when the first one's connection fails, so an
+     * add may reach the cluster twice. The resend of an add that landed is this call's own item, not
+     * a duplicate; a second add of the same item is one.
+     */
+    @Test
+    void aResentAddSucceedsButASecondAddIsADuplicate() {
+        SplittableRandom random = new SplittableRandom(15);
+        List<IndexedItem> items = items(random, 6, 8);
+        IndexedItem item = items.get(5);
+        try (Retriever retriever = open(freshIndex(), RetrieverSpec.of(8))) {
+            retriever.index(items.subList(0, 5));
+            OpenSearchRetriever os = (OpenSearchRetriever) retriever;
+            os.add(item, "token-1");
+            os.add(item, "token-1");
+            assertThatThrownBy(() -> os.add(item, "token-2")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("already indexed").hasMessageContaining(item.id().value());
+            assertThatThrownBy(() -> retriever.add(item)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("already indexed");
+            retriever.update(item);
+            assertThatThrownBy(() -> os.add(item, "token-1")).as("an update replaces the stored token")
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(retriever.search(item.vector(), 1, ItemFilter.all(), Set.of()).get(0).id())
+                    .isEqualTo(item.id());
+        }
+    }
+
     @Test
     void scoresAreTheSimilarityForBothSpaces() {
         SplittableRandom random = new SplittableRandom(13);
