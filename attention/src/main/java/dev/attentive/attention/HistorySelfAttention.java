@@ -15,7 +15,8 @@ import java.util.random.RandomGenerator;
  * run, where position {@code p} attends to the present positions {@code j >= p} (itself and older
  * items). The output is the last block's representation at the read-out position, the first present
  * one (position 0 for a history); the weights are that position's attention weights in the last
- * block, averaged over heads.
+ * block, averaged over heads. With {@code meanResidual} the output also adds the plain mean of the
+ * present items (as given, without position or dropout).
  *
  * <p>Only the read-out position feeds the output, so the last block is evaluated there alone
  * ({@link ReadoutBlock}), reading each history row's inputs through a per-row scratch; with one
@@ -34,6 +35,7 @@ final class HistorySelfAttention implements Attention {
     private final Parameter position; // [fields, dim]
     private final SelfAttentionBlock[] blocks;
     private final Parameter recency; // [fields] or null
+    private final boolean meanResidual;
     private final List<Parameter> parameters;
 
     HistorySelfAttention(int fields, int dim, SelfAttentionProvider.Config config, long seed) {
@@ -41,6 +43,7 @@ final class HistorySelfAttention implements Attention {
         this.dim = dim;
         this.heads = config.heads();
         this.dropout = (float) config.dropout();
+        this.meanResidual = config.meanResidual();
         Init init = new Init(seed);
         List<Parameter> ps = new ArrayList<>();
         position = new Parameter("position", new int[] {fields, dim}, init.normal(fields * dim, 0.1));
@@ -127,8 +130,26 @@ final class HistorySelfAttention implements Attention {
                     p.weights[b * fields + j] += inv * top.probs[po + j - first];
                 }
             }
+            if (meanResidual) {
+                float w = 1f / presentCount(m, b);
+                for (int f = first; f < fields; f++) {
+                    if (DenseLayers.present(m, b * fields + f)) {
+                        Vectors.axpy(w, p.input, (b * fields + f) * dim, p.output, b * dim, dim);
+                    }
+                }
+            }
         }
         return p;
+    }
+
+    private int presentCount(float[] m, int b) {
+        int count = 0;
+        for (int f = 0; f < fields; f++) {
+            if (DenseLayers.present(m, b * fields + f)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /**
@@ -227,6 +248,17 @@ final class HistorySelfAttention implements Attention {
             }
             dY = new float[batch * fields * dim];
             blocks[l].backward(a, p.ys[l], rb, dOut, dY, gRecency, gradients);
+        }
+        if (meanResidual) {
+            for (int i = 0; i < nr; i++) {
+                int b = p.readout[i] / fields;
+                float w = 1f / presentCount(p.mask, b);
+                for (int f = 0; f < fields; f++) {
+                    if (DenseLayers.present(p.mask, b * fields + f)) {
+                        Vectors.axpy(w, gradOutput, b * dim, gradFields, (b * fields + f) * dim, dim);
+                    }
+                }
+            }
         }
         if (last > 0) {
             for (int r = 0; r < batch * fields; r++) {

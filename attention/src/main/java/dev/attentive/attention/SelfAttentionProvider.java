@@ -69,8 +69,12 @@ public final class SelfAttentionProvider implements AttentionProvider<SelfAttent
      * @param dropout the dropout rate during training, in {@code [0, 1)}; default 0.2
      * @param recencyBias whether attention scores get a learned bias by distance (a learned recency
      *     decay); default false
+     * @param meanResidual whether the output adds the plain mean of the history's items (no position,
+     *     no dropout) to the read-out, so the encoder starts from what {@code mean} pooling sees and
+     *     attends for the rest; default false (the exposed weights stay the read-out's attention)
      */
-    public record Config(int blocks, int heads, int ffnDim, double dropout, boolean recencyBias) {
+    public record Config(int blocks, int heads, int ffnDim, double dropout, boolean recencyBias,
+            boolean meanResidual) {
         /** Validates, reporting every problem at once. */
         public Config {
             var p = new ConfigException.Problems(NAME);
@@ -81,6 +85,19 @@ public final class SelfAttentionProvider implements AttentionProvider<SelfAttent
             p.check(dropout >= 0 && dropout < 1, "dropout must be at least 0 and below 1, got " + dropout);
             p.throwIfAny();
         }
+
+        /**
+         * The settings without the mean residual (as before {@code meanResidual} existed).
+         *
+         * @param blocks see the record
+         * @param heads see the record
+         * @param ffnDim see the record
+         * @param dropout see the record
+         * @param recencyBias see the record
+         */
+        public Config(int blocks, int heads, int ffnDim, double dropout, boolean recencyBias) {
+            this(blocks, heads, ffnDim, dropout, recencyBias, false);
+        }
     }
 
     @Override
@@ -90,7 +107,7 @@ public final class SelfAttentionProvider implements AttentionProvider<SelfAttent
 
     @Override
     public Config defaultConfig() {
-        return new Config(1, 1, 0, 0.2, false);
+        return new Config(1, 1, 0, 0.2, false, false);
     }
 
     /**
