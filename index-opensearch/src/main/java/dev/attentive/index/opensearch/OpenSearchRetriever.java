@@ -164,7 +164,7 @@ final class OpenSearchRetriever implements Retriever {
             String segment = ItemDocuments.pathSegment(item.id());
             Reply reply = cluster.send(method, path("/" + endpoint + "/" + segment), WAIT_FOR,
                     ItemDocuments.source(item, token));
-            if (reply.status() == 409 && token != null && token.equals(storedToken(segment))) {
+            if (reply.status() == 409 && token != null && token.equals(storedToken(item.id(), segment))) {
                 return;
             }
             if (reply.status() == 409) {
@@ -181,12 +181,23 @@ final class OpenSearchRetriever implements Retriever {
         }
     }
 
-    /** The add token stored with an item (a real-time get), or null when it has none or is absent. */
-    private String storedToken(String segment) {
+    /**
+     * The add token stored with an item (a real-time get), or null when it has none or is absent.
+     *
+     * @throws IllegalStateException when the cluster does not answer the get: the add may or may not
+     *     have landed, and saying "already indexed" could be wrong
+     */
+    private String storedToken(ItemId id, String segment) {
         Reply reply = cluster.send("GET", path("/_doc/" + segment), Map.of("_source_includes",
                 ItemDocuments.WRITE + ".token"), null);
-        if (!reply.ok()) {
+        if (reply.status() == 404) {
             return null;
+        }
+        if (!reply.ok()) {
+            throw new IllegalStateException("OpenSearch at " + cluster.endpoints() + " answered 409 to adding item '"
+                    + id + "' in '" + index.alias() + "' and then HTTP " + reply.status() + " " + reply.reason()
+                    + " to reading the item back, so it is unknown whether this add landed; read the item, or "
+                    + "write it with update");
         }
         JsonObject source = reply.body().getJsonObject("_source");
         JsonObject write = source == null ? null : source.getJsonObject(ItemDocuments.WRITE);
