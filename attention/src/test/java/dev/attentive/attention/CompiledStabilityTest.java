@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.attentive.api.Attention;
 import dev.attentive.api.Gradients;
 import dev.attentive.api.Parameter;
+import dev.attentive.api.spi.AttentionProvider;
 import dev.attentive.api.spi.AttentionShape;
 import dev.attentive.testkit.Seeds;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ class CompiledStabilityTest {
         check(new SelfAttentionProvider(), 20, 64, 32);
     }
 
-    private static void check(dev.attentive.api.spi.AttentionProvider<?> provider, int fields, int dim, int batch) {
+    private static void check(AttentionProvider<?> provider, int fields, int dim, int batch) {
         SplittableRandom random = new SplittableRandom(11);
         List<String> names = new ArrayList<>();
         for (int f = 0; f < fields; f++) {
