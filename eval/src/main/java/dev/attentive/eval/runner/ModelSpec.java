@@ -30,7 +30,8 @@ public record ModelSpec(String label, String name, Map<String, String> settings)
      *
      * @param text e.g. {@code pop,ease,bpr[dim=32,epochs=50]}
      * @return the specs in order
-     * @throws IllegalArgumentException on unbalanced brackets, an empty name or a setting without '='
+     * @throws IllegalArgumentException on unbalanced brackets, an empty name, a setting without '='
+     *     or a spec written twice (results are keyed by the spec as written)
      */
     public static List<ModelSpec> parseList(String text) {
         List<ModelSpec> out = new ArrayList<>();
@@ -48,7 +49,13 @@ public record ModelSpec(String label, String name, Map<String, String> settings)
             } else if (c == ',' && depth == 0) {
                 String part = text.substring(start, i).trim();
                 if (!part.isEmpty()) {
-                    out.add(parse(part));
+                    ModelSpec spec = parse(part);
+                    if (out.stream().anyMatch(o -> o.label().equals(spec.label()))) {
+                        throw new IllegalArgumentException("Model '" + spec.label() + "' is listed twice in models '"
+                                + text + "': results are keyed by the spec as written; drop the repeat or change"
+                                + " one of its settings");
+                    }
+                    out.add(spec);
                 }
                 start = i + 1;
             }

@@ -15,6 +15,9 @@ class ModelSpecTest {
         assertThat(specs.get(1).grid(Map.of("reg", "5", "lr", "1/2"))).hasSize(4);
         assertThat(specs.get(1).label()).isEqualTo("bpr[dim=32,reg=0.01/0.1]");
         assertThatThrownBy(() -> ModelSpec.parseList("bpr[dim=32")).hasMessageContaining("Unclosed '['");
+        assertThatThrownBy(() -> ModelSpec.parseList("ease,bpr[dim=32], bpr[dim=32]"))
+                .hasMessageContaining("'bpr[dim=32]' is listed twice");
+        assertThat(ModelSpec.parseList("bpr[dim=32],bpr[dim=16]")).hasSize(2);
         assertThatThrownBy(() -> ModelSpec.parseList("bpr[dim]")).hasMessageContaining("must be written key=value");
     }
 
