@@ -22,7 +22,7 @@ import java.util.Objects;
  * three times that for forward plus backward, done as batched matrix products over all
  * {@code batch * fields} field vectors (on the JDK's Vector API when {@code jdk.incubator.vector}
  * is in the boot layer, as with {@code --add-modules jdk.incubator.vector}; the scalar fallback is
- * about ten times slower). The forward pass is in double, the backward products in float.
+ * about ten times slower). Both passes are in float, with double accumulators for the layer norm and the softmaxes.
  *
  * <p>The provider is stateless and thread safe; the attentions it makes allow concurrent forward passes.
  */

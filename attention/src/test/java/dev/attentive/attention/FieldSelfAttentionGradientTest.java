@@ -17,8 +17,10 @@ import org.junit.jupiter.api.Test;
  * Checks field self-attention against {@link FieldSelfAttentionReference}, an independent
  * double-precision forward pass written field by field:
  * <ul>
- *   <li>The output equals the reference within one float ulp, {@code 2^-23 * (1 + |reference|)}:
- *       the plugin's forward is in double and rounds once to float (measured worst 3.9e-8).</li>
+ *   <li>The output equals the reference within 32 float ulps, {@code 2^-18 * (1 + |reference|)}:
+ *       the plugin's forward is in float, and each of its sums over up to {@code 3 * width} terms
+ *       may round by a few ulps (the usual bound is the term count times {@code 2^-24}); measured
+ *       worst 6.2e-7 over these cases. A wrong term is an O(1) error.</li>
  *   <li>The analytic gradients equal central differences of the reference's double output (step
  *       1e-4; in double these are accurate to about 1e-8, free of the float32 output noise that
  *       limits the kit's check) within a relative error of 1e-3 with a floor of 1e-3 (the kit
@@ -30,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * </ul>
  */
 class FieldSelfAttentionGradientTest {
-    private static final double OUTPUT_TOLERANCE = 0x1p-23;
+    private static final double OUTPUT_TOLERANCE = 0x1p-18;
     private static final double GRADIENT_TOLERANCE = 1e-3;
     private static final double GRADIENT_FLOOR = 1e-3;
     private static final double STEP = 1e-4;
