@@ -236,10 +236,11 @@ public final class Trainer {
                     }
                     float[] correction = null;
                     if (config.logQ() && !full) {
+                        double logQWeight = config.logQWeight();
                         correction = new float[b + m];
                         double uniform = m == 0 ? 0 : (double) m / ((double) b * negativePool.length);
                         for (int j = 0; j < b + m; j++) {
-                            correction[j] = (float) Math.log(q[candidates[j]] + uniform);
+                            correction[j] = (float) (logQWeight * Math.log(q[candidates[j]] + uniform));
                         }
                     }
                     SplittableRandom userRandom = stepRandom.split();

@@ -131,6 +131,8 @@ class TwoTowerPersistenceTest {
             assertThat(((TwoTowerRecommender) golden).model.config.retrieverSettings()).isEmpty();
             // Saved before historyDropout existed: no dropout, as it was trained.
             assertThat(((TwoTowerRecommender) golden).model.config.historyDropout()).isZero();
+            // Saved before logQWeight existed: the whole logQ correction, as it was trained.
+            assertThat(((TwoTowerRecommender) golden).model.config.logQWeight()).isEqualTo(1.0);
             // Saved before softmax existed: the in-batch sampled softmax it was trained with.
             assertThat(((TwoTowerRecommender) golden).model.config.softmax())
                     .isEqualTo(dev.attentive.model.TwoTowerModelProvider.Softmax.SAMPLED);
