@@ -208,6 +208,8 @@ final class ManifestFile {
         for (var e : object(m, "config", manifestFile).properties()) {
             settings.put(e.getKey(), e.getValue().asString());
         }
+        // Saved before logQWeight existed: trained with the whole correction, 1 (the default is now 1.5).
+        settings.putIfAbsent("logQWeight", "1");
         TwoTowerModelProvider.Config config;
         try {
             config = new TwoTowerModelProvider().configure(settings);

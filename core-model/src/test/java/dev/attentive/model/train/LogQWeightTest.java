@@ -28,7 +28,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code logQWeight}: its checks, its wiring (0 trains exactly as {@code logQ=false}, the default 1
+ * {@code logQWeight}: its checks, its wiring (0 trains exactly as {@code logQ=false}, the default 1.5
  * exactly as a config that does not name it) and its effect on data whose items differ only in
  * popularity (above 1 the model recommends frequent items more, below 1 less).
  */
@@ -100,10 +100,10 @@ class LogQWeightTest {
     }
 
     @Test
-    void defaultsToTheWholeCorrectionAndRefusesWhatIsNotAWeight() {
+    void defaultsToOneAndAHalfAndRefusesWhatIsNotAWeight() {
         TwoTowerModelProvider provider = new TwoTowerModelProvider();
-        assertThat(provider.defaultConfig().logQWeight()).isEqualTo(1.0);
-        assertThat(provider.configure(Map.of("logQWeight", "1.5")).logQWeight()).isEqualTo(1.5);
+        assertThat(provider.defaultConfig().logQWeight()).isEqualTo(1.5);
+        assertThat(provider.configure(Map.of("logQWeight", "1")).logQWeight()).isEqualTo(1.0);
         for (String bad : List.of("-0.5", "NaN", "Infinity")) {
             assertThatThrownBy(() -> provider.configure(Map.of("logQWeight", bad))).isInstanceOf(ConfigException.class)
                     .hasMessageContaining("logQWeight must be a finite number at least 0");
@@ -111,7 +111,7 @@ class LogQWeightTest {
     }
 
     @Test
-    void zeroTrainsAsWithoutLogQAndOneAsTheDefault() {
+    void zeroTrainsAsWithoutLogQAndOneAndAHalfAsTheDefault() {
         Dataset data = skewed(1);
         List<EpochStats> zero = new ArrayList<>();
         List<EpochStats> off = new ArrayList<>();
@@ -124,14 +124,14 @@ class LogQWeightTest {
                 Recommender d = train(data, with("epochs", "3"), unnamed);
                 Recommender e = train(data, with("epochs", "3", "logQWeight", "1.5"), more)) {
             assertThat(zero.stream().map(EpochStats::loss).toList()).isEqualTo(off.stream().map(EpochStats::loss).toList());
-            assertThat(one.stream().map(EpochStats::loss).toList())
+            assertThat(more.stream().map(EpochStats::loss).toList())
                     .isEqualTo(unnamed.stream().map(EpochStats::loss).toList());
             assertThat(more.stream().map(EpochStats::loss).toList())
                     .isNotEqualTo(one.stream().map(EpochStats::loss).toList());
             var request = RecommendationRequest.forUser(UserId.of("u3")).k(10).build();
             assertThat(b.recommend(request)).isEqualTo(a.recommend(request));
-            assertThat(d.recommend(request)).isEqualTo(c.recommend(request));
-            assertThat(e.recommend(request)).hasSize(10);
+            assertThat(d.recommend(request)).isEqualTo(e.recommend(request));
+            assertThat(c.recommend(request)).hasSize(10);
         }
     }
 
