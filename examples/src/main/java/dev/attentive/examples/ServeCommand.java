@@ -79,6 +79,7 @@ final class ServeCommand implements Callable<Integer> {
             }
         };
         Thread stopOnSignal = new Thread(stop, "attentive-serve-shutdown");
+        boolean interrupted = false;
         try {
             InetSocketAddress address;
             try {
@@ -94,10 +95,15 @@ final class ServeCommand implements Callable<Integer> {
             service.awaitClose();
         } catch (InterruptedException e) {
             // Interrupted (an embedding thread stopping the command): stop serving and end normally.
-            Thread.currentThread().interrupt();
+            interrupted = true;
         } finally {
             removeHook(stopOnSignal);
+            // Closed before the interrupt is restored: NIO channels refuse an interrupted thread, so the
+            // index's last commit (its fsync) failed with ClosedByInterruptException when closed after it.
             stop.run();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         return 0;
     }
