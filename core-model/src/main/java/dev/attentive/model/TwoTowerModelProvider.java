@@ -148,8 +148,8 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
      *     samples, so {@code softmax=full} ignores it)
      * @param logQWeight how much of the logQ correction is applied: each candidate's logit loses
      *     {@code logQWeight * log q} (default 1.5; 1 is the correction that makes the sampled softmax an
-     *     unbiased estimate of the full one, and was the default before 0.2.0). Above 1 the training
-     *     favours frequent items, below 1 it holds them back. 1.5 was chosen on validation NDCG@10:
+     *     unbiased estimate of the full one, what 0.1.x and earlier 0.2.0 snapshots trained with). Above 1
+     *     the training favours frequent items, below 1 it holds them back. 1.5 was chosen on validation NDCG@10:
      *     ML-100K (RecBole protocol and temporal leave-one-out) and ML-1M (RecBole protocol) all scored
      *     higher with it than with 1 (README, COMPATIBILITY). Training only; ignored where {@code logQ}
      *     is off or {@code softmax=full}; a saved model without the setting was trained with 1
