@@ -41,7 +41,7 @@ public record SearchSpace(Map<String, Parameter> parameters) {
      * 0.2364 / 0.2345 / 0.2338 at historyLength 50 / 100 / 200, and 0.2369 / 0.2333 with
      * historyDropout 0.2 / 0.4. Uniform extra negatives (0.2294 with 256, 0.2273 with 1024) and
      * {@code historyMode=static-minus-target} (0.2286) scored lower and are left out. {@code logQWeight}
-     * (added last, so the draws of the other settings are unchanged) was screened the same way at the
+     * (added last; it changes which trials a search seed draws) was screened the same way at the
      * tuned setting: 0.1678 / 0.2104 / 0.2364 / 0.2389 / 0.2399 / 0.2341 / 0.2288 for 0.5 / 0.75 / 1 /
      * 1.25 / 1.5 / 1.75 / 2.
      */
