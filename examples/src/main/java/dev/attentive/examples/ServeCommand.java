@@ -98,8 +98,8 @@ final class ServeCommand implements Callable<Integer> {
             interrupted = true;
         } finally {
             removeHook(stopOnSignal);
-            // Closed before the interrupt is restored: NIO channels refuse an interrupted thread, so the
-            // index's last commit (its fsync) failed with ClosedByInterruptException when closed after it.
+            // Closed before the interrupt is restored: NIO channels refuse an interrupted thread, and a
+            // retriever may do I/O when it closes (lucene-hnsw guards its own commit; another may not).
             stop.run();
             if (interrupted) {
                 Thread.currentThread().interrupt();

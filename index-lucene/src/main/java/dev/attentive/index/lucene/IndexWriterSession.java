@@ -36,6 +36,15 @@ import org.apache.lucene.store.Directory;
  * {@code commit} and {@code close}. Writes are serialised by one lock, validated before they reach
  * Lucene, and reported to the {@link NrtRefresher} once done. This session owns the directory, the
  * writer and the merge threads, and closes them. Thread safe.
+ *
+ * <p>Interrupts: Lucene's file channels are interruptible. A write, commit or close made on a thread
+ * whose interrupt status is set failed with {@code ClosedByInterruptException}, and the channel it
+ * closed can be the index's lock file, after which the writer could neither commit nor close (close
+ * rolled back what was not yet committed). So each of those calls runs with the caller's interrupt
+ * status cleared and sets it again before returning: an interrupt that came before the call does not
+ * break the index, and the caller still sees it. An interrupt that arrives while the call is doing
+ * I/O still hits Lucene; that is Lucene's own limitation. While a bulk {@link #index} waits for its
+ * indexing threads, an interrupt cancels it, as before.
  */
 final class IndexWriterSession {
     private static final System.Logger LOG = System.getLogger(IndexWriterSession.class.getName());
@@ -224,6 +233,7 @@ final class IndexWriterSession {
     }
 
     void commit() {
+        boolean interrupted = Thread.interrupted(); // see the class comment
         writeLock.lock();
         try {
             ensureOpen();
@@ -234,10 +244,12 @@ final class IndexWriterSession {
             throw new UncheckedIOException("Cannot commit the lucene-hnsw index at " + location + ": " + e, e);
         } finally {
             writeLock.unlock();
+            restoreInterrupt(interrupted);
         }
     }
 
     private void write(Write change) {
+        boolean interrupted = Thread.interrupted(); // see the class comment
         writeLock.lock();
         try {
             ensureOpen();
@@ -247,6 +259,14 @@ final class IndexWriterSession {
             throw new UncheckedIOException("Write to the lucene-hnsw index at " + location + " failed: " + e, e);
         } finally {
             writeLock.unlock();
+            restoreInterrupt(interrupted);
+        }
+    }
+
+    /** Sets the thread's interrupt status again if it was set when the call began. */
+    private static void restoreInterrupt(boolean interrupted) {
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -311,6 +331,7 @@ final class IndexWriterSession {
 
     /** Commits pending changes (on disk) and releases the index; idempotent. */
     void close() {
+        boolean interrupted = Thread.interrupted(); // see the class comment
         writeLock.lock();
         try {
             if (closed) {
@@ -328,6 +349,7 @@ final class IndexWriterSession {
             }
         } finally {
             writeLock.unlock();
+            restoreInterrupt(interrupted);
         }
     }
 }

@@ -16,6 +16,9 @@ import dev.attentive.api.spi.RetrieverSpec;
  * fingerprint, dimension and similarity it was built for and refuses to open for another.
  *
  * <p>Thread safe: searches run concurrently with each other and with writes; writes are serialised.
+ * Writes, {@code commit} and {@code close} also complete on a thread whose interrupt status is set
+ * (Lucene's file channels would fail them): they clear the status for their I/O and set it again
+ * before returning.
  */
 public final class LuceneHnswRetrieverProvider implements RetrieverProvider<LuceneHnswRetrieverProvider.Config> {
     /** The provider name. */

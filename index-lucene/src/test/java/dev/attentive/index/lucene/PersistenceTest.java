@@ -52,6 +52,37 @@ class PersistenceTest {
     }
 
     @Test
+    void commitAndCloseOnAnInterruptedThreadStillCommitAndKeepTheInterrupt(@TempDir Path dir) {
+        // Without care, Lucene's interruptible file channels fail these calls (ClosedByInterruptException),
+        // break the index's lock for good and roll back what was not committed.
+        List<IndexedItem> items = TestItems.plain(new SplittableRandom(3), 51, 16, "i");
+        var r = TestItems.open(TestItems.config(dir.toString()), SPEC);
+        r.index(items.subList(0, 50));
+        Thread.currentThread().interrupt(); // as a cancelled task or a shutdown path would leave it
+        boolean interruptedAfterCommit;
+        try {
+            r.commit();
+        } finally {
+            interruptedAfterCommit = Thread.interrupted(); // read and cleared: kept out of what follows
+        }
+        r.add(items.get(50)); // not committed: close must commit it
+        Thread.currentThread().interrupt();
+        boolean interruptedAfterClose;
+        try {
+            r.close();
+        } finally {
+            interruptedAfterClose = Thread.interrupted();
+        }
+        try (var reopened = TestItems.open(TestItems.config(dir.toString()), SPEC)) {
+            assertThat(reopened.size()).isEqualTo(51);
+            assertThat(reopened.search(items.get(50).vector(), 1, ItemFilter.all(), Set.of()))
+                    .extracting(ScoredItem::id).containsExactly(ItemId.of("i50"));
+        }
+        assertThat(interruptedAfterCommit).as("the caller's interrupt status after commit").isTrue();
+        assertThat(interruptedAfterClose).as("the caller's interrupt status after close").isTrue();
+    }
+
+    @Test
     void refusesAnotherModelFingerprintDimensionOrSimilarity(@TempDir Path dir) {
         try (var r = TestItems.open(TestItems.config(dir.toString()), SPEC)) {
             r.index(TestItems.plain(new SplittableRandom(2), 10, 16, "x"));
