@@ -329,7 +329,12 @@ final class IndexWriterSession {
         }
     }
 
-    /** Commits pending changes (on disk) and releases the index; idempotent. */
+    /**
+     * Commits pending changes (on disk) and releases the index; idempotent. If Lucene had already
+     * closed the writer after a failure (its "tragic" exception: a failed flush or commit rolls the
+     * writer back), there is nothing left to commit: the index is released and this throws, rather
+     * than return as if the writes since the last commit were saved.
+     */
     void close() {
         boolean interrupted = Thread.interrupted(); // see the class comment
         writeLock.lock();
@@ -338,14 +343,24 @@ final class IndexWriterSession {
                 return;
             }
             closed = true;
+            boolean writerLost = !writer.isOpen();
             try (directory; writer; refresher) {
-                writer.setLiveCommitData(IndexCompatibility.metadata(spec).entrySet());
+                if (!writerLost) {
+                    writer.setLiveCommitData(IndexCompatibility.metadata(spec).entrySet());
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("Closing the lucene-hnsw index at " + location + " failed: " + e, e);
             } finally {
                 if (mergeExecutor != null) {
                     mergeExecutor.shutdownNow();
                 }
+            }
+            if (writerLost) {
+                Throwable cause = writer.getTragicException();
+                throw new IllegalStateException("The lucene-hnsw index at " + location + " lost its writer before close"
+                        + (cause == null ? "" : " (" + cause + ")") + ", so the writes since its last successful commit "
+                        + "were not saved; reopen the index to see what it holds and write the missing items again",
+                        cause);
             }
         } finally {
             writeLock.unlock();

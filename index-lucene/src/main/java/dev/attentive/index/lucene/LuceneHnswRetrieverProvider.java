@@ -18,7 +18,9 @@ import dev.attentive.api.spi.RetrieverSpec;
  * <p>Thread safe: searches run concurrently with each other and with writes; writes are serialised.
  * Writes, {@code commit} and {@code close} also complete on a thread whose interrupt status is set
  * (Lucene's file channels would fail them): they clear the status for their I/O and set it again
- * before returning.
+ * before returning. If Lucene dropped the writer after a failed write or commit, {@code close}
+ * releases the index and throws {@link IllegalStateException}: the writes since the last successful
+ * commit are lost.
  */
 public final class LuceneHnswRetrieverProvider implements RetrieverProvider<LuceneHnswRetrieverProvider.Config> {
     /** The provider name. */
