@@ -43,8 +43,9 @@ import org.apache.lucene.store.Directory;
  * rolled back what was not yet committed). So each of those calls runs with the caller's interrupt
  * status cleared and sets it again before returning: an interrupt that came before the call does not
  * break the index, and the caller still sees it. An interrupt that arrives while the call is doing
- * I/O still hits Lucene; that is Lucene's own limitation. While a bulk {@link #index} waits for its
- * indexing threads, an interrupt cancels it, as before.
+ * I/O still hits Lucene; that is Lucene's own limitation. An interrupt that arrives while a bulk
+ * {@link #index} waits for its indexing threads cancels it, as before (one set before the call is
+ * deferred to its end, like any other).
  */
 final class IndexWriterSession {
     private static final System.Logger LOG = System.getLogger(IndexWriterSession.class.getName());
