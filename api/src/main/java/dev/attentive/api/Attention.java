@@ -19,6 +19,9 @@ import java.util.random.RandomGenerator;
  *   <li>{@link #backward} <em>adds</em> into {@code gradFields} and into the parameter gradients.</li>
  *   <li>Forward passes may run concurrently on different threads; a {@link Pass} belongs to the
  *       thread that made it.</li>
+ *   <li>A pass may be back-propagated more than once until it is {@linkplain Pass#release() released};
+ *       what a released pass returned from {@link Pass#output()} and {@link Pass#weights()} stays
+ *       unchanged by later passes.</li>
  * </ul>
  * The contract test kit ({@code attentive-testkit}, {@code AttentionContractTest}) checks these and
  * the gradients by finite differences.
@@ -96,5 +99,23 @@ public interface Attention extends Differentiable {
          * @return the weights (owned by the pass; do not modify)
          */
         float[] weights();
+
+        /**
+         * Says that this pass will not be back-propagated again, so that the attention may reuse the
+         * memory that it kept for {@link Attention#backward}. Call it once the last {@code backward}
+         * through the pass has returned (or right after {@code forward}, for a pass that will never be
+         * back-propagated). After it, {@link #output()} and {@link #weights()} stay readable and
+         * unchanged, but {@code backward} through the pass is not allowed: an attention that reuses
+         * memory throws {@link IllegalStateException} there. Releasing twice does nothing.
+         *
+         * <p>Calling it is optional: a pass that is never released is reclaimed by the garbage
+         * collector as before. An attention whose passes hold large activations (such as
+         * {@code field-self-attention}) uses it to avoid allocating and clearing them at every
+         * training step. The default does nothing.
+         *
+         * @since 0.2.0
+         */
+        default void release() {
+        }
     }
 }

@@ -46,6 +46,8 @@ final class FieldSelfAttention implements Attention {
      * activations of a block ({@code 32 * fields} field rows) stay in cache from one layer to the next.
      */
     static final int BLOCK = 32;
+    /** Workspaces larger than this (big inference batches) are not kept for reuse. */
+    static final long MAX_POOLED_BYTES = 32L << 20;
 
     final int fields;
     final int dim;
@@ -65,6 +67,9 @@ final class FieldSelfAttention implements Attention {
     final Parameter poolBias; // null without field bias
     private final List<Parameter> parameters;
     private final FieldSelfAttentionBackward backwardPass;
+    /** The activations of released passes, for the next ones (two passes alive at once: one per thread). */
+    private final WorkspacePool<Workspace> workspaces =
+            new WorkspacePool<>(2, MAX_POOLED_BYTES, rows -> new Workspace(this, rows));
 
     FieldSelfAttention(int fields, int dim, int heads, int headDim, int layers, boolean fieldBias, long seed) {
         this.fields = fields;
@@ -127,7 +132,7 @@ final class FieldSelfAttention implements Attention {
     public Pass forward(float[] input, float[] mask, int batch, boolean training, RandomGenerator random) {
         PassChecks.checkForward(this, FieldSelfAttentionProvider.NAME, input, mask, batch);
         float[] m = mask == null ? null : Arrays.copyOf(mask, batch * fields);
-        SelfPass p = new SelfPass(this, batch, m);
+        SelfPass p = new SelfPass(this, batch, m, workspaces.acquire(batch * fields));
         int w3 = 3 * width;
         float[][] qkvWeightsT = new float[layers][dim * w3];
         float[][] outputWeightsT = new float[layers][width * dim];
@@ -137,11 +142,14 @@ final class FieldSelfAttention implements Attention {
             Vectors.transpose(wv[l].values(), 0, width, dim, qkvWeightsT[l], 2 * width, w3);
             Vectors.transpose(wo[l].values(), 0, dim, width, outputWeightsT[l], 0, dim);
         }
-        // The input with missing rows left zero: nothing of a missing field (not even a NaN)
-        // reaches a product, and the products may then run over every row.
+        // The input with missing rows zero: nothing of a missing field (not even a NaN) reaches a
+        // product, and the products may then run over every row. (The workspace may be reused: every
+        // array is written before it is read, never assumed zero.)
         for (int r = 0; r < batch * fields; r++) {
             if (DenseLayers.present(m, r)) {
                 System.arraycopy(input, r * dim, p.xs[0], r * dim, dim);
+            } else {
+                Arrays.fill(p.xs[0], r * dim, (r + 1) * dim, 0f);
             }
         }
         double[] scores = new double[fields];
@@ -164,13 +172,14 @@ final class FieldSelfAttention implements Attention {
         int w3 = 3 * width;
         float[] x = p.xs[l];
         float[] qkv = p.qkv[l];
-        float[] o = p.o[l]; // zero: a new pass
+        float[] o = p.o[l];
         float[] n = p.normed[l];
         float[] y = p.xs[l + 1];
         double[] probs = p.probs[l];
         float[] mask = p.mask;
         // [Q | K | V] = X [Wq; Wk; Wv]^T, one (rows x dim) . (dim x 3 width) product.
         Gemm.gemmNN(nr, w3, dim, x, r0 * dim, dim, qkvWeightsT, 0, w3, qkv, r0 * w3, w3, false);
+        Arrays.fill(o, r0 * width, (r0 + nr) * width, 0f); // the attended values are summed into it
         for (int b = 0; b < nb; b++) {
             int row = r0 + b * fields;
             for (int h = 0; h < heads; h++) {
@@ -207,7 +216,8 @@ final class FieldSelfAttention implements Attention {
             int ro = r * dim;
             if (!DenseLayers.present(mask, r)) {
                 Arrays.fill(n, ro, ro + dim, 0f);
-                continue; // y stays zero
+                Arrays.fill(y, ro, ro + dim, 0f);
+                continue;
             }
             double mean = 0;
             for (int d = 0; d < dim; d++) {
@@ -265,13 +275,18 @@ final class FieldSelfAttention implements Attention {
         if (!(pass instanceof SelfPass p) || p.owner != this) {
             throw PassChecks.foreignPass(FieldSelfAttentionProvider.NAME, pass);
         }
+        if (p.workspace == null) {
+            throw new IllegalStateException(FieldSelfAttentionProvider.NAME + ": backward through a released pass;"
+                    + " its activations may already belong to another pass. Release a pass only after its last"
+                    + " backward, or run forward again");
+        }
         PassChecks.checkBackward(this, FieldSelfAttentionProvider.NAME, p.batch, gradOutput, gradFields);
         backwardPass.run(p, gradOutput, gradFields, gradients);
     }
 
     /**
-     * The pass of a batch: the activations that backward needs, the attention and pooling
-     * probabilities and the inverse spreads.
+     * The pass of a batch: the activations that backward needs (in a {@link Workspace}, returned for
+     * reuse by {@link #release()}), the mask, and the output and weights (the pass's own arrays).
      */
     static final class SelfPass implements Pass {
         private final FieldSelfAttention owner;
@@ -286,21 +301,32 @@ final class FieldSelfAttention implements Attention {
         final double[] poolWeights;
         private final float[] weights;
         private final float[] output;
+        /** Null once released. */
+        Workspace workspace;
 
-        SelfPass(FieldSelfAttention a, int batch, float[] mask) {
+        SelfPass(FieldSelfAttention a, int batch, float[] mask, Workspace w) {
             this.owner = a;
             this.batch = batch;
             this.mask = mask;
-            int rows = batch * a.fields;
-            xs = new float[a.layers + 1][rows * a.dim];
-            qkv = new float[a.layers][rows * 3 * a.width];
-            o = new float[a.layers][rows * a.width];
-            probs = new double[a.layers][rows * a.heads * a.fields];
-            normed = new float[a.layers][rows * a.dim];
-            invStd = new double[a.layers][rows];
-            poolWeights = new double[rows];
-            weights = new float[rows];
+            this.workspace = w;
+            xs = w.xs;
+            qkv = w.qkv;
+            o = w.o;
+            probs = w.probs;
+            normed = w.normed;
+            invStd = w.invStd;
+            poolWeights = w.poolWeights;
+            weights = new float[batch * a.fields];
             output = new float[batch * a.dim];
+        }
+
+        @Override
+        public void release() {
+            Workspace w = workspace;
+            if (w != null) {
+                workspace = null;
+                owner.workspaces.release(w);
+            }
         }
 
         @Override
@@ -316,6 +342,49 @@ final class FieldSelfAttention implements Attention {
         @Override
         public float[] weights() {
             return weights;
+        }
+    }
+
+    /**
+     * A pass's activations, sized for {@link #capacity()} field rows ({@code batch * fields}, the
+     * batch rounded up to a multiple of 128 so that batches of nearby sizes share it), and the backward
+     * pass's block buffers, made at its first backward.
+     */
+    static final class Workspace implements WorkspacePool.Sized {
+        private final int capacity;
+        private final long bytes;
+        final float[][] xs;
+        final float[][] qkv;
+        final float[][] o;
+        final double[][] probs;
+        final float[][] normed;
+        final double[][] invStd;
+        final double[] poolWeights;
+        FieldSelfAttentionBackward.BackwardScratch scratch;
+
+        Workspace(FieldSelfAttention a, int rows) {
+            int rounded = (rows + 128 * a.fields - 1) / (128 * a.fields) * (128 * a.fields);
+            capacity = rounded;
+            xs = new float[a.layers + 1][rounded * a.dim];
+            qkv = new float[a.layers][rounded * 3 * a.width];
+            o = new float[a.layers][rounded * a.width];
+            probs = new double[a.layers][rounded * a.heads * a.fields];
+            normed = new float[a.layers][rounded * a.dim];
+            invStd = new double[a.layers][rounded];
+            poolWeights = new double[rounded];
+            long floats = (long) rounded * ((a.layers + 1) * a.dim + a.layers * (4L * a.width + a.dim));
+            long doubles = (long) rounded * (a.layers * (a.heads * a.fields + 1L) + 1);
+            bytes = 4 * floats + 8 * doubles;
+        }
+
+        @Override
+        public int capacity() {
+            return capacity;
+        }
+
+        @Override
+        public long bytes() {
+            return bytes;
         }
     }
 }

@@ -55,7 +55,14 @@ final class FieldSelfAttentionBackward {
 
     /** {@link FieldSelfAttention#backward} for a pass that has passed its checks. */
     void run(SelfPass p, float[] gradOutput, float[] gradFields, Gradients gradients) {
-        BackwardScratch s = new BackwardScratch(Math.min(BLOCK, p.batch) * fields);
+        BackwardScratch s = p.workspace.scratch;
+        if (s == null) {
+            s = new BackwardScratch(BLOCK * fields);
+            p.workspace.scratch = s;
+        } else {
+            Arrays.fill(s.gGain, 0);
+            Arrays.fill(s.gShift, 0);
+        }
         for (int b0 = 0; b0 < p.batch; b0 += BLOCK) {
             int nb = Math.min(BLOCK, p.batch - b0);
             int r0 = b0 * fields;
@@ -222,8 +229,11 @@ final class FieldSelfAttentionBackward {
         Gemm.gemm(nr, dim, w3, dqkv, 0, w3, 1, s.qkvWeights, 0, dim, dz, 0, dim, true, Gemm.ScalarOrder.REGISTER_TILED);
     }
 
-    /** A backward call's float buffers for one block of rows, and its layer-norm accumulators. */
-    private final class BackwardScratch {
+    /**
+     * A backward call's float buffers for one block of rows, and its layer-norm accumulators; kept in
+     * the pass's workspace, so reused by later passes. Each call writes every buffer before reading it.
+     */
+    final class BackwardScratch {
         float[] dy;
         float[] dx;
         final float[] dqkv;

@@ -215,6 +215,24 @@ public abstract class AttentionContractTest {
         }
     }
 
+    /**
+     * {@link Attention.Pass#release()}: a released pass keeps the output and weights it returned,
+     * whatever the attention does with the rest of its memory, and releasing twice is harmless.
+     */
+    @Test
+    void releasedPassKeepsItsOutputAndWeights() {
+        SplittableRandom random = new SplittableRandom(5);
+        Attention attention = create(3, 4, 9);
+        Attention.Pass pass = attention.forward(Seeds.floats(random, 2 * 3 * 4, 1), null, 2, false, null);
+        float[] output = pass.output().clone();
+        float[] weights = pass.weights().clone();
+        pass.release();
+        pass.release();
+        attention.forward(Seeds.floats(random, 2 * 3 * 4, 1), null, 2, false, null).release();
+        assertThat(pass.output()).containsExactly(output);
+        assertThat(pass.weights()).containsExactly(weights);
+    }
+
     private static float[] randomMask(SplittableRandom random, int batch, int fields) {
         float[] mask = new float[batch * fields];
         for (int i = 0; i < mask.length; i++) {

@@ -378,7 +378,9 @@ public final class Side {
     /**
      * The first stage of {@link #backward}: norm, tower, field attention, the table fields and a mean
      * history; with another history attention its parts then go through {@link #backwardHistory} (each
-     * part on any thread) and {@link #finishBackward}.
+     * part on any thread) and {@link #finishBackward}. A side pass is back-propagated once: this
+     * releases its field attention's pass ({@link Attention.Pass#release()}), and
+     * {@link #backwardHistory} the history part's.
      */
     public void backwardTop(Pass p, float[] gradEmbeddings, Grads grads) {
         int batch = p.batch;
@@ -409,6 +411,7 @@ public final class Side {
         }
         float[] gradFields = new float[n * fc * dim];
         attention.backward(p.attentionPass, gradPooled, gradFields, grads.dense);
+        p.attentionPass.release(); // a side pass is back-propagated once: the attention may reuse its memory
         int tableFields = fields.size();
         for (int b = 0; b < n; b++) {
             FieldEncoder.Encoded e = p.rows[b];
@@ -465,6 +468,7 @@ public final class Side {
         }
         float[] gradHistory = new float[rows * len * dim];
         historyAttention.backward(p.historyParts[part], gradPooledHistory, gradHistory, dense);
+        p.historyParts[part].release();
         p.gradHistoryParts[part] = gradHistory;
     }
 
