@@ -153,11 +153,12 @@ final class FieldSelfAttention implements Attention {
             }
         }
         double[] scores = new double[fields];
+        float[] pw = new float[fields]; // one row of attention probabilities, in float
         double[] out = new double[dim];
         for (int b0 = 0; b0 < batch; b0 += BLOCK) {
             int nb = Math.min(BLOCK, batch - b0);
             for (int l = 0; l < layers; l++) {
-                layerForward(p, l, b0, nb, qkvWeightsT[l], outputWeightsT[l], scores);
+                layerForward(p, l, b0, nb, qkvWeightsT[l], outputWeightsT[l], scores, pw);
             }
             pool(p, b0, nb, scores, out);
         }
@@ -166,7 +167,7 @@ final class FieldSelfAttention implements Attention {
 
     /** Layer {@code l} over batch rows {@code [b0, b0 + nb)}: from {@code p.xs[l]} into {@code p.xs[l + 1]}. */
     private void layerForward(SelfPass p, int l, int b0, int nb, float[] qkvWeightsT, float[] outputWeightsT,
-            double[] scores) {
+            double[] scores, float[] pw) {
         int r0 = b0 * fields;
         int nr = nb * fields;
         int w3 = 3 * width;
@@ -198,12 +199,11 @@ final class FieldSelfAttention implements Attention {
                     int po = (((b0 + b) * heads + h) * fields + f) * fields;
                     Softmax.maskedForward(scores, 0, mask, row, fields, probs, po);
                     for (int j = 0; j < fields; j++) {
-                        double a = probs[po + j];
-                        if (a != 0) {
-                            Vectors.axpyLanes((float) a, qkv, (row + j) * w3 + 2 * width + ho, o, bf * width + ho,
-                                    headDim);
-                        }
+                        pw[j] = (float) probs[po + j];
                     }
+                    // o_f = sum_j P[f][j] V_j in registers (missing fields weigh 0; their rows are zero).
+                    Vectors.combineLanes(pw, 0, 1, fields, qkv, row * w3 + 2 * width + ho, w3, o, bf * width + ho,
+                            headDim);
                 }
             }
         }

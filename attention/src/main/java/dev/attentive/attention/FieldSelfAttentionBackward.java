@@ -185,35 +185,45 @@ final class FieldSelfAttentionBackward {
         int b0 = r0 / fields;
         for (int b = 0; b < nb; b++) {
             int row = b * fields; // within the block
+            int example = r0 * w3 + row * w3; // the example's first field row in qkv
             for (int h = 0; h < heads; h++) {
                 int ho = h * headDim;
+                // Per query field f: dP = dO_f . V_j, then dS through the softmax; both weight
+                // matrices (P and dS, fields x fields) kept in float for the weighted sums below.
                 for (int f = 0; f < fields; f++) {
-                    int bf = row + f;
-                    if (!DenseLayers.present(mask, r0 + bf)) {
+                    int fo = f * fields;
+                    if (!DenseLayers.present(mask, r0 + row + f)) {
+                        Arrays.fill(s.pw, fo, fo + fields, 0f);
+                        Arrays.fill(s.dsw, fo, fo + fields, 0f);
                         continue;
                     }
                     int po = (((b0 + b) * heads + h) * fields + f) * fields;
-                    int qo = bf * w3 + ho;
-                    int dOo = bf * width + ho;
+                    int dOo = (row + f) * width + ho;
                     for (int j = 0; j < fields; j++) {
                         double a = probs[po + j];
-                        if (a != 0) {
-                            int vo = (row + j) * w3 + 2 * width + ho;
-                            s.dp[j] = Vectors.dotLanes(s.dO, dOo, qkv, r0 * w3 + vo, headDim);
-                            Vectors.axpyLanes((float) a, s.dO, dOo, dqkv, vo, headDim);
-                        } else {
-                            s.dp[j] = 0;
-                        }
+                        s.pw[fo + j] = (float) a;
+                        s.dp[j] = a != 0
+                                ? Vectors.dotLanes(s.dO, dOo, qkv, example + j * w3 + 2 * width + ho, headDim)
+                                : 0;
                     }
                     Softmax.backward(probs, po, s.dp, 0, fields, s.ds, 0);
                     for (int j = 0; j < fields; j++) {
-                        float d = (float) (s.ds[j] * attentionScale);
-                        if (d != 0) {
-                            int ko = (row + j) * w3 + width + ho;
-                            Vectors.axpyLanes(d, qkv, r0 * w3 + ko, dqkv, qo, headDim);
-                            Vectors.axpyLanes(d, qkv, r0 * w3 + qo, dqkv, ko, headDim);
-                        }
+                        s.dsw[fo + j] = (float) (s.ds[j] * attentionScale);
                     }
+                }
+                // dV_j += sum_f P[f][j] dO_f, dK_j += sum_f dS[f][j] Q_f, dQ_f += sum_j dS[f][j] K_j: each
+                // output row summed in registers, its terms in the order of the earlier row-by-row axpys
+                // (missing fields weigh 0 and their rows are zero).
+                for (int j = 0; j < fields; j++) {
+                    if (!DenseLayers.present(mask, r0 + row + j)) {
+                        continue;
+                    }
+                    int to = (row + j) * w3 + ho;
+                    Vectors.combineLanes(s.pw, j, fields, fields, s.dO, row * width + ho, width, dqkv, to + 2 * width,
+                            headDim);
+                    Vectors.combineLanes(s.dsw, j, fields, fields, qkv, example + ho, w3, dqkv, to + width, headDim);
+                    Vectors.combineLanes(s.dsw, j * fields, 1, fields, qkv, example + width + ho, w3, dqkv, to,
+                            headDim);
                 }
             }
         }
@@ -245,6 +255,8 @@ final class FieldSelfAttentionBackward {
         final double[] dw = new double[fields];
         final double[] ds = new double[fields];
         final double[] dp = new double[fields];
+        final float[] pw = new float[fields * fields];
+        final float[] dsw = new float[fields * fields];
 
         BackwardScratch(int rows) {
             dy = new float[rows * dim];

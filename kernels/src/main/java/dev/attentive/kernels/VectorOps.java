@@ -117,6 +117,25 @@ final class VectorOps {
         }
     }
 
+    /** See {@link Vectors#combineLanes}. */
+    static void combine(float[] w, int wo, int ws, int m, float[] x, int xo, int xs, float[] y, int yo, int n) {
+        int d = 0;
+        for (; d + L <= n; d += L) {
+            FloatVector acc = FloatVector.fromArray(S, y, yo + d);
+            for (int i = 0; i < m; i++) {
+                acc = FloatVector.fromArray(S, x, xo + i * xs + d).fma(FloatVector.broadcast(S, w[wo + i * ws]), acc);
+            }
+            acc.intoArray(y, yo + d);
+        }
+        for (; d < n; d++) {
+            float acc = y[yo + d];
+            for (int i = 0; i < m; i++) {
+                acc += w[wo + i * ws] * x[xo + i * xs + d];
+            }
+            y[yo + d] = acc;
+        }
+    }
+
     /** The {@code L} mask bits starting at bit {@code k} of {@code bits}, in the low bits. */
     private static long maskBits(long[] bits, long k) {
         int word = (int) (k >>> 6);

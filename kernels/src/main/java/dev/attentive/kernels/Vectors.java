@@ -261,6 +261,38 @@ public final class Vectors {
     }
 
     /**
+     * {@code y[yOff + d] += sum_i w[wOff + i * wStride] * x[xOff + i * xStride + d]} for {@code d < n},
+     * the terms added in order {@code i = 0 .. m - 1}: a short weighted sum of {@code m} rows into
+     * one, such as an attention's values weighed by its probabilities. It gives exactly what {@code m}
+     * calls of {@link #axpyLanes(float, float[], int, float[], int, int)} in that order give (one fused
+     * multiply-add per term with the Vector API, a product rounded before the add without it), but
+     * keeps the partial sums in registers, so {@code y} is read and written once instead of {@code m}
+     * times. Terms with a zero weight are added too ({@code 0 * x}), so the rows must be finite.
+     *
+     * @param w the weights
+     * @param wOff where the first weight is in {@code w}
+     * @param wStride the distance between consecutive weights
+     * @param m how many rows, at least 0
+     * @param x the rows
+     * @param xOff where the first row starts in {@code x}
+     * @param xStride the distance between consecutive rows
+     * @param y the updated vector
+     * @param yOff where it starts in {@code y}
+     * @param n the length of each row, at least 0
+     * @since 0.2.0
+     */
+    public static void combineLanes(float[] w, int wOff, int wStride, int m, float[] x, int xOff, int xStride,
+            float[] y, int yOff, int n) {
+        if (VectorSupport.ENABLED) {
+            VectorOps.combine(w, wOff, wStride, m, x, xOff, xStride, y, yOff, n);
+        } else {
+            for (int i = 0; i < m; i++) {
+                axpy(w[wOff + i * wStride], x, xOff + i * xStride, y, yOff, n);
+            }
+        }
+    }
+
+    /**
      * The double version of {@link #axpyLanes(float, float[], int, float[], int, int)}; without the
      * Vector API exactly {@link #axpy(double, double[], int, double[], int, int)}.
      *
