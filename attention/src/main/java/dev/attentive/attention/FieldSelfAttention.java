@@ -4,6 +4,7 @@ import dev.attentive.api.Attention;
 import dev.attentive.api.Gradients;
 import dev.attentive.api.Parameter;
 import dev.attentive.kernels.Gemm;
+import dev.attentive.kernels.LayerNorm;
 import dev.attentive.kernels.Softmax;
 import dev.attentive.kernels.Vectors;
 import java.util.ArrayList;
@@ -29,11 +30,12 @@ import java.util.random.RandomGenerator;
  * run over blocks of {@link #BLOCK} batch rows whose intermediates stay in cache; the weight
  * gradients accumulate over the blocks. The backward pass is in {@link FieldSelfAttentionBackward}.
  *
- * <p>Precision: the whole pass is in float, with double accumulators for the layer norm's
- * statistics and the softmaxes. Earlier 0.2.0 snapshots ran the forward pass in double and
- * rounded only its activations to float. In float the products use twice the Vector API lanes
- * and nothing is copied; the whole model trained 7–13 % faster with this plugin (README), and the
- * outputs moved by a few float ulps (measured worst 6.2e-7 relative against a double reference,
+ * <p>Precision: the whole pass is in float, the per-row softmaxes included (their exponentials by
+ * {@link Softmax#expShifted} over a whole block of rows at once) and the layer norms by
+ * {@link LayerNorm}; only the pooling's softmax keeps double accumulators. Earlier 0.2.0 snapshots
+ * ran the forward pass in double, then the attention softmaxes and layer-norm statistics in double
+ * (README, COMPATIBILITY); each step moved the outputs by a few float ulps (measured worst 6.2e-7
+ * relative against a double reference for the float products,
  * FieldSelfAttentionGradientTest). The layer norm makes the outputs O(1), so the kit's finite-difference check
  * on float outputs sees their rounding divided by its step: its tolerance for this plugin is the
  * 1e-2 of {@code self-attention} (measured worst 1.4e-3); the gradients themselves stay within
@@ -153,12 +155,11 @@ final class FieldSelfAttention implements Attention {
             }
         }
         double[] scores = new double[fields];
-        float[] pw = new float[fields]; // one row of attention probabilities, in float
         double[] out = new double[dim];
         for (int b0 = 0; b0 < batch; b0 += BLOCK) {
             int nb = Math.min(BLOCK, batch - b0);
             for (int l = 0; l < layers; l++) {
-                layerForward(p, l, b0, nb, qkvWeightsT[l], outputWeightsT[l], scores, pw);
+                layerForward(p, l, b0, nb, qkvWeightsT[l], outputWeightsT[l]);
             }
             pool(p, b0, nb, scores, out);
         }
@@ -166,8 +167,7 @@ final class FieldSelfAttention implements Attention {
     }
 
     /** Layer {@code l} over batch rows {@code [b0, b0 + nb)}: from {@code p.xs[l]} into {@code p.xs[l + 1]}. */
-    private void layerForward(SelfPass p, int l, int b0, int nb, float[] qkvWeightsT, float[] outputWeightsT,
-            double[] scores, float[] pw) {
+    private void layerForward(SelfPass p, int l, int b0, int nb, float[] qkvWeightsT, float[] outputWeightsT) {
         int r0 = b0 * fields;
         int nr = nb * fields;
         int w3 = 3 * width;
@@ -176,33 +176,62 @@ final class FieldSelfAttention implements Attention {
         float[] o = p.o[l];
         float[] n = p.normed[l];
         float[] y = p.xs[l + 1];
-        double[] probs = p.probs[l];
+        float[] probs = p.probs[l];
         float[] mask = p.mask;
         // [Q | K | V] = X [Wq; Wk; Wv]^T, one (rows x dim) . (dim x 3 width) product.
         Gemm.gemmNN(nr, w3, dim, x, r0 * dim, dim, qkvWeightsT, 0, w3, qkv, r0 * w3, w3, false);
         Arrays.fill(o, r0 * width, (r0 + nr) * width, 0f); // the attended values are summed into it
+        // The block's attention scores, shifted by each row's maximum (-infinity where either field
+        // is missing), then their exponentials in one pass over the block, then each row normalised.
+        int pBase = b0 * heads * fields * fields;
         for (int b = 0; b < nb; b++) {
             int row = r0 + b * fields;
             for (int h = 0; h < heads; h++) {
                 int ho = h * headDim;
                 for (int f = 0; f < fields; f++) {
+                    int po = (((b0 + b) * heads + h) * fields + f) * fields;
                     int bf = row + f;
                     if (!DenseLayers.present(mask, bf)) {
+                        Arrays.fill(probs, po, po + fields, Float.NEGATIVE_INFINITY);
                         continue;
                     }
                     int qo = bf * w3 + ho;
+                    float max = Float.NEGATIVE_INFINITY;
                     for (int j = 0; j < fields; j++) {
-                        scores[j] = DenseLayers.present(mask, row + j)
+                        float sc = DenseLayers.present(mask, row + j)
                                 ? attentionScale * Vectors.dotLanes(qkv, qo, qkv, (row + j) * w3 + width + ho, headDim)
-                                : 0;
+                                : Float.NEGATIVE_INFINITY;
+                        probs[po + j] = sc;
+                        max = Math.max(max, sc);
                     }
-                    int po = (((b0 + b) * heads + h) * fields + f) * fields;
-                    Softmax.maskedForward(scores, 0, mask, row, fields, probs, po);
                     for (int j = 0; j < fields; j++) {
-                        pw[j] = (float) probs[po + j];
+                        probs[po + j] -= max; // the row's own field is present: max is finite
+                    }
+                }
+            }
+        }
+        Softmax.expShifted(probs, pBase, nb * heads * fields * fields, 0f); // exp(-infinity) = 0
+        for (int b = 0; b < nb; b++) {
+            int row = r0 + b * fields;
+            for (int h = 0; h < heads; h++) {
+                int ho = h * headDim;
+                for (int f = 0; f < fields; f++) {
+                    int po = (((b0 + b) * heads + h) * fields + f) * fields;
+                    int bf = row + f;
+                    if (!DenseLayers.present(mask, bf)) {
+                        Arrays.fill(probs, po, po + fields, 0f);
+                        continue;
+                    }
+                    float sum = 0;
+                    for (int j = 0; j < fields; j++) {
+                        sum += probs[po + j];
+                    }
+                    float inv = 1 / sum;
+                    for (int j = 0; j < fields; j++) {
+                        probs[po + j] *= inv;
                     }
                     // o_f = sum_j P[f][j] V_j in registers (missing fields weigh 0; their rows are zero).
-                    Vectors.combineLanes(pw, 0, 1, fields, qkv, row * w3 + 2 * width + ho, w3, o, bf * width + ho,
+                    Vectors.combineLanes(probs, po, 1, fields, qkv, row * w3 + 2 * width + ho, w3, o, bf * width + ho,
                             headDim);
                 }
             }
@@ -219,23 +248,7 @@ final class FieldSelfAttention implements Attention {
                 Arrays.fill(y, ro, ro + dim, 0f);
                 continue;
             }
-            double mean = 0;
-            for (int d = 0; d < dim; d++) {
-                mean += n[ro + d];
-            }
-            mean /= dim;
-            double var = 0;
-            for (int d = 0; d < dim; d++) {
-                double c = n[ro + d] - mean;
-                var += c * c;
-            }
-            double inv = 1 / Math.sqrt(var / dim + NORM_EPS);
-            p.invStd[l][r] = inv;
-            for (int d = 0; d < dim; d++) {
-                float nd = (float) ((n[ro + d] - mean) * inv);
-                n[ro + d] = nd;
-                y[ro + d] = g[d] * nd + beta[d];
-            }
+            p.invStd[l][r] = LayerNorm.forward(n, ro, dim, NORM_EPS, g, beta, n, ro, y, ro);
         }
     }
 
@@ -295,9 +308,9 @@ final class FieldSelfAttention implements Attention {
         final float[][] xs; // layers + 1 activations; xs[0] is the input with missing rows zeroed
         final float[][] qkv; // per row: query | key | value, each heads * headDim wide
         final float[][] o;
-        final double[][] probs;
+        final float[][] probs;
         final float[][] normed;
-        final double[][] invStd;
+        final float[][] invStd;
         final double[] poolWeights;
         private final float[] weights;
         private final float[] output;
@@ -356,9 +369,9 @@ final class FieldSelfAttention implements Attention {
         final float[][] xs;
         final float[][] qkv;
         final float[][] o;
-        final double[][] probs;
+        final float[][] probs;
         final float[][] normed;
-        final double[][] invStd;
+        final float[][] invStd;
         final double[] poolWeights;
         FieldSelfAttentionBackward.BackwardScratch scratch;
 
@@ -368,12 +381,13 @@ final class FieldSelfAttention implements Attention {
             xs = new float[a.layers + 1][rounded * a.dim];
             qkv = new float[a.layers][rounded * 3 * a.width];
             o = new float[a.layers][rounded * a.width];
-            probs = new double[a.layers][rounded * a.heads * a.fields];
+            probs = new float[a.layers][rounded * a.heads * a.fields];
             normed = new float[a.layers][rounded * a.dim];
-            invStd = new double[a.layers][rounded];
+            invStd = new float[a.layers][rounded];
             poolWeights = new double[rounded];
-            long floats = (long) rounded * ((a.layers + 1) * a.dim + a.layers * (4L * a.width + a.dim));
-            long doubles = (long) rounded * (a.layers * (a.heads * a.fields + 1L) + 1);
+            long floats = (long) rounded * ((a.layers + 1) * a.dim + a.layers * (4L * a.width + a.dim
+                    + a.heads * a.fields + 1L));
+            long doubles = rounded;
             bytes = 4 * floats + 8 * doubles;
         }
 

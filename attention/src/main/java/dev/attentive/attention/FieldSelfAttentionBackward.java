@@ -4,6 +4,7 @@ import dev.attentive.api.Gradients;
 import dev.attentive.api.Parameter;
 import dev.attentive.attention.FieldSelfAttention.SelfPass;
 import dev.attentive.kernels.Gemm;
+import dev.attentive.kernels.LayerNorm;
 import dev.attentive.kernels.Softmax;
 import dev.attentive.kernels.Vectors;
 import java.util.Arrays;
@@ -83,8 +84,8 @@ final class FieldSelfAttentionBackward {
             float[] gGain = gradients.of(gain[l]);
             float[] gShift = gradients.of(shift[l]);
             for (int d = 0; d < dim; d++) {
-                gGain[d] += (float) s.gGain[l * dim + d];
-                gShift[d] += (float) s.gShift[l * dim + d];
+                gGain[d] += s.gGain[l * dim + d];
+                gShift[d] += s.gShift[l * dim + d];
             }
         }
     }
@@ -142,8 +143,8 @@ final class FieldSelfAttentionBackward {
         int w3 = 3 * width;
         float[] qkv = p.qkv[l];
         float[] n = p.normed[l];
-        double[] probs = p.probs[l];
-        double[] invStd = p.invStd[l];
+        float[] probs = p.probs[l];
+        float[] invStd = p.invStd[l];
         float[] mask = p.mask;
         float[] g = gain[l].values();
         float[] dy = s.dy;
@@ -152,29 +153,11 @@ final class FieldSelfAttentionBackward {
         int go = l * dim;
         for (int r = 0; r < nr; r++) {
             int ro = r * dim;
-            int no = (r0 + r) * dim;
             if (!DenseLayers.present(mask, r0 + r)) {
                 Arrays.fill(dz, ro, ro + dim, 0f);
                 continue;
             }
-            double meanDn = 0;
-            double meanDnN = 0;
-            for (int d = 0; d < dim; d++) {
-                double dyd = dy[ro + d];
-                double nd = n[no + d];
-                s.gGain[go + d] += dyd * nd;
-                s.gShift[go + d] += dyd;
-                double dn = dyd * g[d];
-                s.dn[d] = dn;
-                meanDn += dn;
-                meanDnN += dn * nd;
-            }
-            meanDn /= dim;
-            meanDnN /= dim;
-            double inv = invStd[r0 + r];
-            for (int d = 0; d < dim; d++) {
-                dz[ro + d] = (float) (inv * (s.dn[d] - meanDn - n[no + d] * meanDnN));
-            }
+            LayerNorm.backward(dy, ro, n, (r0 + r) * dim, dim, invStd[r0 + r], g, s.gGain, s.gShift, go, dz, ro);
         }
         // z = x + O Wo^T: dWo += dz^T O, dO = dz Wo.
         Gemm.gemm(dim, width, nr, dz, 0, 1, dim, p.o[l], r0 * width, width, gradients.of(wo[l]), 0, width, true, Gemm.ScalarOrder.REGISTER_TILED);
@@ -188,39 +171,36 @@ final class FieldSelfAttentionBackward {
             int example = r0 * w3 + row * w3; // the example's first field row in qkv
             for (int h = 0; h < heads; h++) {
                 int ho = h * headDim;
-                // Per query field f: dP = dO_f . V_j, then dS through the softmax; both weight
-                // matrices (P and dS, fields x fields) kept in float for the weighted sums below.
+                // Per query field f: dP = dO_f . V_j, then dS through the softmax (P as the forward
+                // left it: rows of missing fields are zero).
+                int pb = ((b0 + b) * heads + h) * fields * fields;
                 for (int f = 0; f < fields; f++) {
                     int fo = f * fields;
                     if (!DenseLayers.present(mask, r0 + row + f)) {
-                        Arrays.fill(s.pw, fo, fo + fields, 0f);
                         Arrays.fill(s.dsw, fo, fo + fields, 0f);
                         continue;
                     }
-                    int po = (((b0 + b) * heads + h) * fields + f) * fields;
+                    int po = pb + fo;
                     int dOo = (row + f) * width + ho;
                     for (int j = 0; j < fields; j++) {
-                        double a = probs[po + j];
-                        s.pw[fo + j] = (float) a;
-                        s.dp[j] = a != 0
+                        s.dp[j] = probs[po + j] != 0
                                 ? Vectors.dotLanes(s.dO, dOo, qkv, example + j * w3 + 2 * width + ho, headDim)
-                                : 0;
+                                : 0f;
                     }
-                    Softmax.backward(probs, po, s.dp, 0, fields, s.ds, 0);
+                    Softmax.backward(probs, po, s.dp, 0, fields, s.dsf, 0);
                     for (int j = 0; j < fields; j++) {
-                        s.dsw[fo + j] = (float) (s.ds[j] * attentionScale);
+                        s.dsw[fo + j] = s.dsf[j] * attentionScale;
                     }
                 }
                 // dV_j += sum_f P[f][j] dO_f, dK_j += sum_f dS[f][j] Q_f, dQ_f += sum_j dS[f][j] K_j: each
-                // output row summed in registers, its terms in the order of the earlier row-by-row axpys
-                // (missing fields weigh 0 and their rows are zero).
+                // output row summed in registers (missing fields weigh 0 and their rows are zero).
                 for (int j = 0; j < fields; j++) {
                     if (!DenseLayers.present(mask, r0 + row + j)) {
                         continue;
                     }
                     int to = (row + j) * w3 + ho;
-                    Vectors.combineLanes(s.pw, j, fields, fields, s.dO, row * width + ho, width, dqkv, to + 2 * width,
-                            headDim);
+                    Vectors.combineLanes(probs, pb + j, fields, fields, s.dO, row * width + ho, width, dqkv,
+                            to + 2 * width, headDim);
                     Vectors.combineLanes(s.dsw, j, fields, fields, qkv, example + ho, w3, dqkv, to + width, headDim);
                     Vectors.combineLanes(s.dsw, j * fields, 1, fields, qkv, example + width + ho, w3, dqkv, to,
                             headDim);
@@ -249,13 +229,12 @@ final class FieldSelfAttentionBackward {
         final float[] dqkv;
         final float[] dO;
         final float[] qkvWeights = new float[3 * width * dim];
-        final double[] gGain = new double[layers * dim];
-        final double[] gShift = new double[layers * dim];
-        final double[] dn = new double[dim];
+        final float[] gGain = new float[layers * dim];
+        final float[] gShift = new float[layers * dim];
         final double[] dw = new double[fields];
         final double[] ds = new double[fields];
-        final double[] dp = new double[fields];
-        final float[] pw = new float[fields * fields];
+        final float[] dp = new float[fields];
+        final float[] dsf = new float[fields];
         final float[] dsw = new float[fields * fields];
 
         BackwardScratch(int rows) {
