@@ -36,6 +36,22 @@ final class DataOptions {
             + "missing from feature tables)")
     String clean;
 
+    @Option(names = "--test-history", defaultValue = "train", description = "What a test request tells the model the user "
+            + "did: train (the training interactions; default) or train+valid (also the validation interactions, as the "
+            + "most recent ones: sequential leave-one-out as SASRec and RecBole evaluate it). Validation items stay "
+            + "excluded from the test ranking either way")
+    String testHistory;
+
+    /** Whether {@code --test-history} is {@code train+valid}, or an error naming the valid values. */
+    boolean validAsHistory() {
+        return switch (testHistory.trim().toLowerCase(Locale.ROOT)) {
+            case "train" -> false;
+            case "train+valid" -> true;
+            default -> throw new IllegalArgumentException("Unknown --test-history '" + testHistory
+                    + "'; valid: train, train+valid");
+        };
+    }
+
     /** The protocol named by {@code --protocol}, or an error listing the valid ones. */
     Protocol protocol() {
         try {

@@ -59,12 +59,13 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         CliOutput log = root.output();
         Protocol p = data.protocol();
+        boolean validAsHistory = data.validAsHistory();
         List<ModelSpec> specs = ModelSpec.parseList(models);
         // Every model and setting is resolved before the data loads, so a typo fails in a second.
         Experiment.checkModels(specs, !noDefaultGrids, ProviderRegistry.models());
         Cleaning.Result cleaned = data.load(log);
         Experiment experiment = new Experiment(new Experiment.Config(data.dataset, cleaned.data(), p, specs, seeds, data.minRating, data.kCore,
-                data.threads, !noDefaultGrids, sampled));
+                data.threads, !noDefaultGrids, sampled, validAsHistory));
         ExperimentProgress progress = new ExperimentProgress(log, specs, seeds.size(), true);
         ExperimentResult result;
         try {

@@ -82,6 +82,7 @@ final class TuneCommand implements Callable<Integer> {
     public Integer call() {
         CliOutput log = root.output();
         Protocol p = data.protocol();
+        boolean validAsHistory = data.validAsHistory();
         List<ModelSpec> specs = ModelSpec.parseList(models);
         Map<String, Map<String, String>> overrides = spaceFile != null
                 ? new LinkedHashMap<>(SearchSpace.readOverrides(spaceFile)) : new LinkedHashMap<>();
@@ -100,7 +101,7 @@ final class TuneCommand implements Callable<Integer> {
         Tuner.check(specs, overrides, ProviderRegistry.models());
         Cleaning.Result cleaned = data.load(log);
         Experiment.Config experiment = new Experiment.Config(data.dataset, cleaned.data(), p, specs, seeds, data.minRating, data.kCore,
-                data.threads, false);
+                data.threads, false, 0, validAsHistory);
         Tuner tuner = new Tuner(new Tuner.Config(experiment, tuneSeeds, budget, searchSeed, overrides, !noDefaultsTrial));
         TuneProgress progress = new TuneProgress(log);
         // The search already said what the filters dropped; the test run filters the same data again.

@@ -72,6 +72,30 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void testHistoryIsRecordedAndAnUnknownValueIsAClearError() throws Exception {
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int bad;
+        int good;
+        Path badOut = out.resolve("bad");
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            bad = AttentiveCli.run("evaluate", "--dataset", "synthetic", "--protocol", "loo", "--models", "pop",
+                    "--test-history", "last", "--out", badOut.toString());
+            good = AttentiveCli.run("evaluate", "--dataset", "synthetic", "--protocol", "loo", "--models", "ease[lambda=100]",
+                    "--test-history", "train+valid", "--k-core", "5", "--out", out.toString(), "--threads", "2");
+        } finally {
+            System.setErr(old);
+        }
+        assertThat(bad).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown --test-history 'last'; valid: train, train+valid");
+        assertThat(badOut.resolve("results.json")).doesNotExist();
+        assertThat(good).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        JsonNode json = JsonMapper.builder().build().readTree(Files.readString(out.resolve("results.json")));
+        assertThat(json.get("protocol").asString()).isEqualTo("loo (test history: train+valid)");
+    }
+
+    @Test
     void evaluateAndProfileAcceptASpec() throws IOException {
         StringBuilder events = new StringBuilder("user_id,sku,qty,ts,channel\n");
         StringBuilder users = new StringBuilder("id\tage\tcity\n");

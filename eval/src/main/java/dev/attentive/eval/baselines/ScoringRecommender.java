@@ -14,6 +14,11 @@ import java.util.List;
  * A recommender that scores the whole catalogue into a float array and selects the top K with a
  * bounded heap, masking seen, excluded and filtered items first. Ties go to the lower item index,
  * so results are deterministic. Thread safe: each call uses its own buffers.
+ *
+ * <p>A known user's history is the user's training items plus the request's recent items that are in
+ * the catalogue (so an item-based model such as EASE scores from what the user did since training);
+ * an unknown user's history is the recent items alone. With {@code excludeSeen}, the whole history is
+ * excluded.
  */
 abstract class ScoringRecommender implements Recommender {
     final InteractionMatrix matrix;
@@ -26,8 +31,8 @@ abstract class ScoringRecommender implements Recommender {
      * Fills {@code out} (catalogue-sized, zeroed) with scores.
      *
      * @param user the user's index, or -1 for a user unknown in training
-     * @param history item indexes standing for the user's history (training items, or the request's
-     *     recent items for an unknown user)
+     * @param history item indexes standing for the user's history (training items and the request's
+     *     recent items, or the recent items alone for an unknown user)
      * @param out the scores
      */
     abstract void score(int user, int[] history, float[] out);
@@ -50,12 +55,15 @@ abstract class ScoringRecommender implements Recommender {
             }
         }
         Integer user = request.user().map(matrix.userIndex::get).orElse(null);
+        int[] recent = request.recentItems().stream().map(matrix.itemIndex::get)
+                .filter(java.util.Objects::nonNull).mapToInt(Integer::intValue).toArray();
         int[] history;
         if (user != null) {
-            history = matrix.itemsOf(user);
+            int[] trained = matrix.itemsOf(user);
+            history = recent.length == 0 ? trained
+                    : java.util.stream.IntStream.concat(Arrays.stream(trained), Arrays.stream(recent)).distinct().toArray();
         } else {
-            history = request.recentItems().stream().map(matrix.itemIndex::get)
-                    .filter(java.util.Objects::nonNull).mapToInt(Integer::intValue).distinct().toArray();
+            history = Arrays.stream(recent).distinct().toArray();
         }
         float[] scores = new float[matrix.itemCount()];
         score(user == null ? -1 : user, history, request.userFeatures(), scores);

@@ -154,6 +154,32 @@ public final class Evaluator {
      * @throws IllegalArgumentException when the target is empty or the model breaks the contract
      */
     public EvaluationResult evaluate(Recommender model, Dataset target, Dataset mask) {
+        return evaluate(model, target, mask, false);
+    }
+
+    /**
+     * Evaluates a model on target interactions that follow a known part, the way sequential
+     * recommenders are evaluated under leave-one-out (SASRec, RecBole): the known part's items are
+     * excluded like a mask <em>and</em> given to the model as the user's most recent history. Each
+     * request carries as its {@link RecommendationRequest#recentItems() recent items} the user's
+     * training and known interactions, most recent first (by timestamp, ties in input order with
+     * training first; input order without timestamps). The model is not retrained: what changes is
+     * only what it is told the user did last. A model that ignores recent items for known users
+     * scores as under {@link #evaluate(Recommender, Dataset, Dataset)}.
+     *
+     * @param model the model, trained on this evaluator's training part
+     * @param target the interactions to find (test), not empty
+     * @param known the interactions between training and target (the validation part), excluded and
+     *     given as history; not null
+     * @return the per-user and summary metrics
+     * @throws IllegalArgumentException when the target is empty or the model breaks the contract
+     * @since 0.2.0
+     */
+    public EvaluationResult evaluateAfter(Recommender model, Dataset target, Dataset known) {
+        return evaluate(model, target, java.util.Objects.requireNonNull(known, "known"), true);
+    }
+
+    private EvaluationResult evaluate(Recommender model, Dataset target, Dataset mask, boolean maskAsHistory) {
         long start = System.nanoTime();
         Map<UserId, Set<ItemId>> relevant = new TreeMap<>();
         for (Interaction i : target.interactions()) {
@@ -170,6 +196,7 @@ public final class Evaluator {
             }
         }
         List<UserId> users = new ArrayList<>(relevant.keySet());
+        Map<UserId, List<ItemId>> histories = maskAsHistory ? histories(relevant.keySet(), mask) : Map.of();
         int maxK = 0;
         for (int k : ks) {
             maxK = Math.max(maxK, k);
@@ -197,6 +224,7 @@ public final class Evaluator {
                 exclude = outsideSample(user, rel, exclude);
             }
             List<Recommendation> recs = model.recommend(RecommendationRequest.forUser(user).k(top)
+                    .recentItems(histories.getOrDefault(user, List.of()))
                     .exclude(exclude).excludeSeen(true).build());
             check(user, recs, exclude, top);
             boolean[] hit = new boolean[recs.size()];
@@ -243,6 +271,31 @@ public final class Evaluator {
             summary.put("gini@" + ks[k], RankingMetrics.gini(c));
         }
         return new EvaluationResult(users, perUser, summary, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Each user's training then known interactions in stable time order (missing timestamps sort
+     * first, keeping input order), reversed: most recent first.
+     */
+    private Map<UserId, List<ItemId>> histories(Set<UserId> users, Dataset known) {
+        Map<UserId, List<Interaction>> byUser = new HashMap<>();
+        for (Dataset part : List.of(train, known)) {
+            for (Interaction i : part.interactions()) {
+                if (users.contains(i.user())) {
+                    byUser.computeIfAbsent(i.user(), k -> new ArrayList<>()).add(i);
+                }
+            }
+        }
+        Map<UserId, List<ItemId>> out = new HashMap<>();
+        byUser.forEach((user, list) -> {
+            list.sort(java.util.Comparator.comparingLong(i -> i.hasTimestamp() ? i.timestamp() : Long.MIN_VALUE));
+            List<ItemId> items = new ArrayList<>(list.size());
+            for (int x = list.size() - 1; x >= 0; x--) {
+                items.add(list.get(x).item());
+            }
+            out.put(user, items);
+        });
+        return out;
     }
 
     private void check(UserId user, List<Recommendation> recs, Set<ItemId> exclude, int k) {

@@ -62,9 +62,14 @@ public final class Experiment {
      * @param useDefaultGrids whether built-in grids apply to settings a spec leaves unset
      * @param sampledNegatives 0 for full-catalogue ranking (the default and the honest choice); N &gt; 0
      *     ranks each user's targets among N negatives fixed by the seed once per user (opt-in)
+     * @param validAsHistory whether test requests also give each user's validation interactions to the
+     *     model as the user's most recent history ({@link Evaluator#evaluateAfter}), as sequential
+     *     recommenders are evaluated under leave-one-out; the validation items stay excluded from the
+     *     test ranking either way, and the model is not retrained (since 0.2.0; default false)
      */
     public record Config(String datasetName, Dataset data, Protocol protocol, List<ModelSpec> models, List<Long> seeds,
-            double minRating, int kCore, int threads, boolean useDefaultGrids, int sampledNegatives) {
+            double minRating, int kCore, int threads, boolean useDefaultGrids, int sampledNegatives,
+            boolean validAsHistory) {
         /** Validates, reporting all problems. */
         public Config {
             var p = new ConfigException.Problems("evaluate");
@@ -82,6 +87,26 @@ public final class Experiment {
         }
 
         /**
+         * A config whose test requests carry the training history only.
+         *
+         * @param datasetName the dataset's name
+         * @param data the dataset
+         * @param protocol the protocol
+         * @param models the model specs
+         * @param seeds the seeds
+         * @param minRating the rating threshold, or NaN
+         * @param kCore the k-core
+         * @param threads the threads
+         * @param useDefaultGrids whether built-in grids apply
+         * @param sampledNegatives 0 for full-catalogue ranking, or the negatives per user
+         */
+        public Config(String datasetName, Dataset data, Protocol protocol, List<ModelSpec> models, List<Long> seeds,
+                double minRating, int kCore, int threads, boolean useDefaultGrids, int sampledNegatives) {
+            this(datasetName, data, protocol, models, seeds, minRating, kCore, threads, useDefaultGrids,
+                    sampledNegatives, false);
+        }
+
+        /**
          * A config with full-catalogue ranking.
          *
          * @param datasetName the dataset's name
@@ -96,7 +121,7 @@ public final class Experiment {
          */
         public Config(String datasetName, Dataset data, Protocol protocol, List<ModelSpec> models, List<Long> seeds,
                 double minRating, int kCore, int threads, boolean useDefaultGrids) {
-            this(datasetName, data, protocol, models, seeds, minRating, kCore, threads, useDefaultGrids, 0);
+            this(datasetName, data, protocol, models, seeds, minRating, kCore, threads, useDefaultGrids, 0, false);
         }
     }
 
@@ -337,7 +362,9 @@ public final class Experiment {
                         model.close();
                     }
                 }
-                EvaluationResult test = testEval.evaluate(bestModel, split.test(), split.valid());
+                EvaluationResult test = config.validAsHistory()
+                        ? testEval.evaluateAfter(bestModel, split.test(), split.valid())
+                        : testEval.evaluate(bestModel, split.test(), split.valid());
                 bestModel.close();
                 ExperimentResult.SeedResult done = new ExperimentResult.SeedResult(seed, best.params(), best.valid(),
                         test.summary(), best.trainSeconds(), test.seconds(), best.trainInteractionsPerSecond());
@@ -364,7 +391,8 @@ public final class Experiment {
         Map<String, double[]> ciSource = new LinkedHashMap<>();
         perUserPooled.forEach((label, m) -> ciSource.put(label, m.get("ndcg@10")));
         String protocolName = config.protocol().name().toLowerCase(Locale.ROOT)
-                + (config.sampledNegatives() > 0 ? " (sampled: " + config.sampledNegatives() + " negatives per user)" : "");
+                + (config.sampledNegatives() > 0 ? " (sampled: " + config.sampledNegatives() + " negatives per user)" : "")
+                + (config.validAsHistory() ? " (test history: train+valid)" : "");
         return new ExperimentResult(config.datasetName(), protocolName,
                 config.seeds(), sizes, bySeed, comparisons, ciSource);
     }

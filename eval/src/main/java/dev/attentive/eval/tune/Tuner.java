@@ -268,7 +268,8 @@ public final class Tuner {
         TuneResult searched = search(listener);
         Experiment.Config ec = config.experiment();
         Experiment.Config test = new Experiment.Config(ec.datasetName(), ec.data(), ec.protocol(), searched.chosenSpecs(),
-                ec.seeds(), ec.minRating(), ec.kCore(), ec.threads(), false, ec.sampledNegatives());
+                ec.seeds(), ec.minRating(), ec.kCore(), ec.threads(), false, ec.sampledNegatives(),
+                ec.validAsHistory());
         return searched.withTest(new Experiment(test, registry).run(testListener));
     }
 

@@ -87,4 +87,76 @@ class EvaluatorTest {
             }
         });
     }
+
+    /** Records each request's recent items and recommends nothing. */
+    private record RecordingModel(Map<String, List<String>> recent) implements Recommender {
+        @Override
+        public List<Recommendation> recommend(RecommendationRequest request) {
+            recent.put(request.userId().value(), request.recentItems().stream().map(ItemId::value).toList());
+            return List.of();
+        }
+
+        @Override
+        public List<Recommendation> similarItems(ItemId item, int k, ItemFilter filter) {
+            return List.of();
+        }
+    }
+
+    /** {@code user/item/time} triples. */
+    private static Dataset timed(String... triples) {
+        List<Interaction> list = new java.util.ArrayList<>();
+        for (String t : triples) {
+            String[] f = t.split("/");
+            list.add(new Interaction(dev.attentive.api.UserId.of(f[0]), ItemId.of(f[1]), Long.parseLong(f[2]), 1f));
+        }
+        return new Dataset("t", list, FeatureTable.empty(), FeatureTable.empty());
+    }
+
+    @Test
+    void evaluateAfterGivesTrainingAndKnownItemsMostRecentFirst() {
+        // Training out of time order, with a tie (c and x at 2: input order, so x is the later one);
+        // the known item d is the latest and ties with nothing in training.
+        Dataset train = timed("u/a/1", "u/b/3", "u/c/2", "u/x/2", "v/a/1", "v/e/2");
+        Dataset known = timed("u/d/5", "v/b/3");
+        Dataset target = timed("u/e/6", "v/c/4");
+        Evaluator e = new Evaluator(train, new int[] {1}, 2);
+        Map<String, List<String>> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        e.evaluateAfter(new RecordingModel(seen), target, known);
+        assertThat(seen).containsOnlyKeys("u", "v");
+        assertThat(seen.get("u")).containsExactly("d", "b", "x", "c", "a");
+        assertThat(seen.get("v")).containsExactly("b", "e", "a");
+        // Plain evaluation tells the model nothing beyond the user id.
+        seen.clear();
+        e.evaluate(new RecordingModel(seen), target, known);
+        assertThat(seen.get("u")).isEmpty();
+        assertThat(seen.get("v")).isEmpty();
+        // A known item is still masked: returning it is an error of the model.
+        Recommender leaky = new FixedRanking(List.of("d", "e"));
+        assertThatThrownBy(() -> e.evaluateAfter(leaky, timed("u/e/6"), known))
+                .hasMessageContaining("recommended excluded item d to user u");
+    }
+
+    @Test
+    void easeScoresFromTheKnownItemsWhenTheyAreGivenAsHistory() {
+        // Items come in pairs (p0, q0), (p1, q1), ...: every training user who has one has the other.
+        // User t has p3 only after training (in the known part) and q3 as its target; its training
+        // items are from other pairs' halves, so without p3 nothing points EASE at q3.
+        List<String> rows = new java.util.ArrayList<>();
+        for (int user = 0; user < 40; user++) {
+            int pair = user % 8;
+            rows.add("w" + user + "/p" + pair + "/1");
+            rows.add("w" + user + "/q" + pair + "/2");
+            rows.add("w" + user + "/p" + ((pair + 1) % 8) + "/3");
+            rows.add("w" + user + "/q" + ((pair + 1) % 8) + "/4");
+        }
+        rows.add("t/p0/1");
+        rows.add("t/p5/2");
+        Dataset train = timed(rows.toArray(String[]::new));
+        Dataset known = timed("t/p3/3");
+        Dataset target = timed("t/q3/4");
+        Recommender ease = ProviderRegistry.models().get("ease").train(train, Map.of("lambda", "1"), TrainingContext.of(1));
+        Evaluator e = new Evaluator(train, new int[] {1}, 1);
+        assertThat(e.evaluate(ease, target, known).get("hit@1")).isZero();
+        assertThat(e.evaluateAfter(ease, target, known).get("hit@1")).isEqualTo(1.0);
+    }
 }
