@@ -37,9 +37,9 @@ final class DataOptions {
     String clean;
 
     @Option(names = "--test-history", defaultValue = "train", description = "What a test request tells the model the user "
-            + "did: train (the training interactions; default) or train+valid (also the validation interactions, as the "
-            + "most recent ones: sequential leave-one-out as SASRec and RecBole evaluate it). Validation items stay "
-            + "excluded from the test ranking either way")
+            + "did: train (the training interactions; default) or train+valid (also the validation interactions, merged "
+            + "in time order; under loo they are the latest: sequential leave-one-out as SASRec and RecBole evaluate "
+            + "it). Validation items stay excluded from the test ranking either way")
     String testHistory;
 
     /** Whether {@code --test-history} is {@code train+valid}, or an error naming the valid values. */
