@@ -35,6 +35,10 @@ final class DropoutMask {
         }
         int threshold = (int) Math.round(rate * 65536.0);
         DropoutMask m = new DropoutMask(rows, dim, (float) (65536.0 / (65536 - threshold)));
+        if (dim % 4 == 0) {
+            drawQuads(m, rows, dim, threshold, mask, random);
+            return m;
+        }
         for (int r = 0; r < rows; r++) {
             if (!DenseLayers.present(mask, r)) {
                 continue;
@@ -56,6 +60,36 @@ final class DropoutMask {
             }
         }
         return m;
+    }
+
+    /**
+     * The same bits as the per-element loop of {@link #draw} when {@code dim} is a multiple of 4, four
+     * elements per draw at once: each 16-bit lane goes into its own 32-bit slot above a guard bit
+     * (bit 16), the threshold is subtracted from both slots of a word, and the guard survives exactly
+     * when the lane is at least the threshold. No slot borrows from the next, since
+     * {@code 0x10000 + lane - threshold >= 0}. A row's quads start at multiples of 4 bits, so each
+     * quad's 4 bits sit in one mask word.
+     */
+    private static void drawQuads(DropoutMask m, int rows, int dim, int threshold, float[] mask,
+            RandomGenerator random) {
+        final long lanes = 0x0000FFFF0000FFFFL;
+        final long guards = 0x0001000000010000L;
+        final long thresholds = ((long) threshold << 32) | threshold;
+        long[] bits = m.bits;
+        for (int r = 0; r < rows; r++) {
+            if (!DenseLayers.present(mask, r)) {
+                continue;
+            }
+            long at = (long) r * dim;
+            for (int d = 0; d < dim; d += 4) {
+                long draw = random.nextLong();
+                long even = ((draw & lanes) | guards) - thresholds; // lanes 0 and 2
+                long odd = (((draw >>> 16) & lanes) | guards) - thresholds; // lanes 1 and 3
+                long quad = ((even >>> 16) & 1) | ((odd >>> 15) & 2) | ((even >>> 46) & 4) | ((odd >>> 45) & 8);
+                long bit = at + d;
+                bits[(int) (bit >>> 6)] |= quad << bit;
+            }
+        }
     }
 
     /** Applies the mask of row {@code r} to {@code x[off .. off + dim)} in place. */

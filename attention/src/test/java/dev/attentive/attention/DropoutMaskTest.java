@@ -69,4 +69,44 @@ class DropoutMaskTest {
             assertThat(b[5 + d]).isEqualTo(kept[d]);
         }
     }
+
+    /**
+     * Both draw paths (four lanes at once when dim is a multiple of 4, one element at a time
+     * otherwise) give exactly the documented bits: element {@code d} of the {@code j}-th present row
+     * reads 16-bit lane {@code d % 4} of that row's {@code (d / 4)}-th draw and is kept when it is at
+     * least {@code round(rate * 65536)}. Rates cover a threshold of 0 (keep all) and lanes on both
+     * sides of it.
+     */
+    @Test
+    void bothPathsDrawTheDocumentedBits() {
+        for (int dim : new int[] {4, 8, 24, 64, 68, 6, 70, 1}) {
+            for (double rate : new double[] {1e-7, 0.2, 0.5, 0.9}) {
+                int rows = 40;
+                float[] mask = new float[rows];
+                for (int r = 0; r < rows; r++) {
+                    mask[r] = r % 5 == 2 ? 0 : 1;
+                }
+                DropoutMask m = DropoutMask.draw(rows, dim, (float) rate, mask, new SplittableRandom(dim * 31L + 5));
+                SplittableRandom reference = new SplittableRandom(dim * 31L + 5);
+                int threshold = (int) Math.round((float) rate * 65536.0);
+                for (int r = 0; r < rows; r++) {
+                    float[] x = new float[dim];
+                    Arrays.fill(x, 1f);
+                    m.apply(r, x, 0);
+                    if (mask[r] == 0) {
+                        assertThat(x).as("dim %d, absent row %d", dim, r).containsOnly(0f);
+                        continue;
+                    }
+                    long draw = 0;
+                    for (int d = 0; d < dim; d++) {
+                        if (d % 4 == 0) {
+                            draw = reference.nextLong();
+                        }
+                        boolean keep = (draw >>> (16 * (d % 4)) & 0xFFFF) >= threshold;
+                        assertThat(x[d] != 0).as("dim %d, rate %s, row %d, element %d", dim, rate, r, d).isEqualTo(keep);
+                    }
+                }
+            }
+        }
+    }
 }
