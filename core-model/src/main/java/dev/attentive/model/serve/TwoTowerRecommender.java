@@ -46,6 +46,12 @@ import java.util.Set;
  * id, or a catalogue item without training interactions — cannot enter the history and is reported in
  * {@link RecommendationResponse#unknownRecentItems()}. An item removed from the catalogue after
  * training still has its trained row and still describes the user, so it is used, not reported.
+ * For a known user, recent items given in a request <em>are</em> the history (its first
+ * {@code historyLength} usable ones); the user's training items are not appended to them, so pass
+ * the whole recent history, most recent first, not only what happened since training. (The
+ * {@code two-stage} model and the harness's baselines instead add recent items to the training
+ * ones; the harness's {@code --test-history train+valid} passes the whole history, which reads the
+ * same under both.)
  *
  * <p>Thread safe: the model is read-only, forward passes are independent, retrievers are thread safe,
  * and the catalogue serialises its changes while reads take no lock.
