@@ -49,9 +49,8 @@ import java.util.Set;
  * For a known user, recent items given in a request <em>are</em> the history (its first
  * {@code historyLength} usable ones); the user's training items are not appended to them, so pass
  * the whole recent history, most recent first, not only what happened since training. (The
- * {@code two-stage} model and the harness's baselines instead add recent items to the training
- * ones; the harness's {@code --test-history train+valid} passes the whole history, which reads the
- * same under both.)
+ * harness's baselines instead add recent items to the training ones; its
+ * {@code --test-history train+valid} passes the whole history, which reads the same under both.)
  *
  * <p>Thread safe: the model is read-only, forward passes are independent, retrievers are thread safe,
  * and the catalogue serialises its changes while reads take no lock.
