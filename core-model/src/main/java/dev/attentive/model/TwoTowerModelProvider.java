@@ -164,6 +164,12 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
      * @param optimiser {@code adam}, {@code adamw} or {@code adagrad} (default adam)
      * @param weightDecay the weight decay (default 0)
      * @param clipNorm the global gradient norm clip, 0 for none (default 0)
+     * @param weightAverage the decay of an exponential moving average of the weights (Polyak averaging),
+     *     0 for none (default 0). Above 0, after every step each weight's average moves towards it by
+     *     {@code 1 - min(weightAverage, (1 + t) / (10 + t))} at step {@code t} (the warm-up of TensorFlow's
+     *     {@code ExponentialMovingAverage}, so early averages are not held at the initialisation); each
+     *     epoch is validated with the averaged weights and the model is the best epoch's average.
+     *     0.99 averages over about a hundred steps. Training only: serving reads the weights as saved
      * @param patience epochs without validation improvement before stopping (default 5)
      * @param maxVocabulary categorical fields with more training values are hashed (default 10000)
      * @param hashBuckets the buckets of a hashed field (default 4096)
@@ -182,7 +188,7 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
             double historyDropout, double userIdDropout, String attentionSettings, String historyAttentionSettings, boolean context,
             double temperature,
             boolean learnTemperature, boolean logQ, double logQWeight, int negatives, Softmax softmax, int epochs, int batch, double lr,
-            Optimiser optimiser, double weightDecay, double clipNorm, int patience, int maxVocabulary,
+            Optimiser optimiser, double weightDecay, double clipNorm, double weightAverage, int patience, int maxVocabulary,
             int hashBuckets, int numericBuckets, String retriever, String retrieverSettings) {
         /** Validates every setting, reporting all problems at once; splits {@code name[settings]} of the retriever. */
         public Config {
@@ -230,6 +236,8 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
             p.check(optimiser != null, "optimiser must be adam, adamw or adagrad");
             p.check(weightDecay >= 0, "weightDecay must be at least 0, got " + weightDecay);
             p.check(clipNorm >= 0, "clipNorm must be at least 0 (0 disables clipping), got " + clipNorm);
+            p.check(weightAverage >= 0 && weightAverage < 1, "weightAverage must be at least 0 and below 1 "
+                    + "(the decay of the weights' moving average, e.g. 0.99; 0 disables it), got " + weightAverage);
             p.check(patience >= 1, "patience must be at least 1, got " + patience);
             p.check(maxVocabulary >= 1, "maxVocabulary must be at least 1, got " + maxVocabulary);
             p.check(hashBuckets >= 1, "hashBuckets must be at least 1, got " + hashBuckets);
@@ -327,7 +335,7 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
     public Config defaultConfig() {
         return new Config(64, "mlp", List.of(128), List.of(128), "relu", ConcatMlpProvider.NAME, "mean", 50, HistoryMode.STATIC, 0, 0, "", "",
                 false, 0.07, false,
-                true, 1.5, 0, Softmax.SAMPLED, 30, 1024, 0.02, Optimiser.ADAM, 0, 0, 5, 10_000, 4096, 10, "exact", "");
+                true, 1.5, 0, Softmax.SAMPLED, 30, 1024, 0.02, Optimiser.ADAM, 0, 0, 0, 5, 10_000, 4096, 10, "exact", "");
     }
 
     /**

@@ -183,6 +183,7 @@ public final class Trainer {
         long trainedTotal = 0;
         double trainingSeconds = 0;
         boolean stoppedEarly = false;
+        WeightAverage average = config.weightAverage() > 0 ? new WeightAverage(all, config.weightAverage()) : null;
         SplittableRandom shuffler = new SplittableRandom(context.seed());
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
@@ -294,6 +295,9 @@ public final class Trainer {
                                     optimizer.updateDense(model.logScale, logScaleGrad);
                                 }
                             });
+                    if (average != null) {
+                        average.update(workers);
+                    }
                 }
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
                 for (Parameter p : all) {
@@ -302,6 +306,9 @@ public final class Trainer {
                                 + epoch + "): parameter " + p.name() + " is not finite. No model was produced; "
                                 + "lower lr (now " + config.lr() + ") or set clipNorm");
                     }
+                }
+                if (average != null) {
+                    average.swap(); // validate (and keep, when best) the averaged weights
                 }
                 double validation;
                 try (TwoTowerRecommender snapshot = new TwoTowerRecommender(model)) {
@@ -319,6 +326,9 @@ public final class Trainer {
                                 validation)));
                 context.progress().accept(new EpochStats(epoch, loss, throughput, validation));
                 if (Double.isNaN(validation)) {
+                    if (average != null) {
+                        average.swap();
+                    }
                     continue;
                 }
                 if (validation > bestValidation) {
@@ -332,7 +342,13 @@ public final class Trainer {
                     stoppedEarly = true;
                     break;
                 }
+                if (average != null) {
+                    average.swap(); // back to the trained weights for the next epoch
+                }
             }
+        }
+        if (best == null && average != null) {
+            average.swap(); // no validation: the model is the last epoch's average
         }
         if (best != null) {
             for (int i = 0; i < all.size(); i++) {
