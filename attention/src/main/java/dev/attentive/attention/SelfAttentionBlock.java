@@ -3,6 +3,7 @@ package dev.attentive.attention;
 import dev.attentive.api.Gradients;
 import dev.attentive.api.Parameter;
 import dev.attentive.kernels.Gemm;
+import dev.attentive.kernels.LayerNorm;
 import dev.attentive.kernels.Softmax;
 import dev.attentive.kernels.Vectors;
 import java.util.List;
@@ -26,7 +27,7 @@ import java.util.random.RandomGenerator;
  * <p>Parameters are only read during passes; all per-pass state lives in {@link Activations}.
  */
 final class SelfAttentionBlock {
-    private static final double NORM_EPS = 1e-5;
+    private static final float NORM_EPS = 1e-5f;
     private static final double GELU_C = Math.sqrt(2 / Math.PI);
 
     private final int fields;
@@ -369,46 +370,14 @@ final class SelfAttentionBlock {
 
     private void layerNorm(float[] x, int n, float[] gain, float[] bias, float[] normed, float[] inv, float[] out) {
         for (int i = 0; i < n; i++) {
-            int o = i * dim;
-            double mean = 0;
-            for (int d = 0; d < dim; d++) {
-                mean += x[o + d];
-            }
-            mean /= dim;
-            double var = 0;
-            for (int d = 0; d < dim; d++) {
-                double c = x[o + d] - mean;
-                var += c * c;
-            }
-            double is = 1 / Math.sqrt(var / dim + NORM_EPS);
-            inv[i] = (float) is;
-            for (int d = 0; d < dim; d++) {
-                float nd = (float) ((x[o + d] - mean) * is);
-                normed[o + d] = nd;
-                out[o + d] = gain[d] * nd + bias[d];
-            }
+            inv[i] = LayerNorm.forward(x, i * dim, dim, NORM_EPS, gain, bias, normed, i * dim, out, i * dim);
         }
     }
 
     private void layerNormBackward(float[] dOut, float[] normed, float[] inv, int n, float[] gain, float[] gGain,
             float[] gBias, float[] dIn) {
         for (int i = 0; i < n; i++) {
-            int o = i * dim;
-            double m1 = 0;
-            double m2 = 0;
-            for (int d = 0; d < dim; d++) {
-                double dn = (double) dOut[o + d] * gain[d];
-                gGain[d] += dOut[o + d] * normed[o + d];
-                gBias[d] += dOut[o + d];
-                m1 += dn;
-                m2 += dn * normed[o + d];
-            }
-            m1 /= dim;
-            m2 /= dim;
-            for (int d = 0; d < dim; d++) {
-                double dn = (double) dOut[o + d] * gain[d];
-                dIn[o + d] = (float) (inv[i] * (dn - m1 - normed[o + d] * m2));
-            }
+            LayerNorm.backward(dOut, i * dim, normed, i * dim, dim, inv[i], gain, gGain, gBias, 0, dIn, i * dim);
         }
     }
 

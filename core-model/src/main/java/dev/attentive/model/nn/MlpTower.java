@@ -4,6 +4,7 @@ import dev.attentive.api.Gradients;
 import dev.attentive.api.Parameter;
 import dev.attentive.api.Tower;
 import dev.attentive.kernels.Gemm;
+import dev.attentive.kernels.LayerNorm;
 import dev.attentive.model.MlpTowerProvider;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,24 +133,7 @@ public final class MlpTower implements Tower {
                 float[] s = shifts[l].values();
                 for (int r = 0; r < batch; r++) {
                     int o = r * fo;
-                    double mean = 0;
-                    for (int j = 0; j < fo; j++) {
-                        mean += z[o + j];
-                    }
-                    mean /= fo;
-                    double var = 0;
-                    for (int j = 0; j < fo; j++) {
-                        double d = z[o + j] - mean;
-                        var += d * d;
-                    }
-                    var /= fo;
-                    float rs = (float) (1 / Math.sqrt(var + LN_EPS));
-                    rstd[l][r] = rs;
-                    for (int j = 0; j < fo; j++) {
-                        float xh = (float) ((z[o + j] - mean) * rs);
-                        normed[l][o + j] = xh;
-                        h[o + j] = xh * g[j] + s[j];
-                    }
+                    rstd[l][r] = LayerNorm.forward(z, o, fo, LN_EPS, g, s, normed[l], o, h, o);
                 }
             }
             pre[l] = h;
@@ -212,23 +196,7 @@ public final class MlpTower implements Tower {
                     float[] xh = p.normed[l];
                     float[] gz = new float[batch * fo];
                     for (int r = 0; r < batch; r++) {
-                        int o = r * fo;
-                        double meanD = 0;
-                        double meanDx = 0;
-                        for (int j = 0; j < fo; j++) {
-                            gGain[j] += g[o + j] * xh[o + j];
-                            gShift[j] += g[o + j];
-                            float dx = g[o + j] * gain[j];
-                            meanD += dx;
-                            meanDx += dx * xh[o + j];
-                        }
-                        meanD /= fo;
-                        meanDx /= fo;
-                        float rs = p.rstd[l][r];
-                        for (int j = 0; j < fo; j++) {
-                            float dx = g[o + j] * gain[j];
-                            gz[o + j] = (float) (rs * (dx - meanD - xh[o + j] * meanDx));
-                        }
+                        LayerNorm.backward(g, r * fo, xh, r * fo, fo, p.rstd[l][r], gain, gGain, gShift, 0, gz, r * fo);
                     }
                     g = gz;
                 }
