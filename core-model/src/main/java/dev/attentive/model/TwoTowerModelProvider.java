@@ -169,7 +169,9 @@ public final class TwoTowerModelProvider implements ModelProvider<TwoTowerModelP
      *     {@code 1 - min(weightAverage, (1 + t) / (10 + t))} at step {@code t} (the warm-up of TensorFlow's
      *     {@code ExponentialMovingAverage}, so early averages are not held at the initialisation); each
      *     epoch is validated with the averaged weights and the model is the best epoch's average.
-     *     0.99 averages over about a hundred steps. Training only: serving reads the weights as saved
+     *     0.99 averages over about a hundred steps. It costs a pass over every weight per step, the
+     *     embedding tables included, and a copy of them in memory. Training only: serving reads the
+     *     weights as saved
      * @param patience epochs without validation improvement before stopping (default 5)
      * @param maxVocabulary categorical fields with more training values are hashed (default 10000)
      * @param hashBuckets the buckets of a hashed field (default 4096)
